@@ -1,0 +1,45 @@
+# make build | sweep [EXP=experiments/x.yaml] [ARGS="--epochs 2"] | test | data | info | clean
+SHELL := /bin/bash
+EXP ?= experiments/table1.yaml
+ARGS ?=
+JAR := runner/target/runner.jar
+MVN := mvn -B -q
+# Offline: DJL must load its natives from the jar, never download them.
+JAVA := java -Dai.djl.offline=true -jar $(JAR)
+SOURCES := $(shell find runner/src/main -type f) pom.xml runner/pom.xml
+DATASET_DIR := /usr/share/datasets/fashion-mnist
+
+.PHONY: build sweep test data info plan clean deps dataset
+
+build: $(JAR)
+
+$(JAR): $(SOURCES)
+	$(MVN) -DskipTests package
+	@test -f $(JAR)
+
+# Debian's dataset-fashion-mnist package when we can install it (root), else the runner's own
+# download into ./data/fashion-mnist; `runner data` verifies the SHA-256 of what it finds.
+dataset:
+	@if [ ! -f $(DATASET_DIR)/train-images-idx3-ubyte.gz ] && [ ! -f data/fashion-mnist/train-images-idx3-ubyte.gz ] \
+	    && [ -z "$$FASHION_MNIST_DIR" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get install -y -q dataset-fashion-mnist || (apt-get update -q && apt-get install -y -q dataset-fashion-mnist)) \
+	    >/dev/null || echo "apt-get could not install dataset-fashion-mnist; the runner will try to download it"; \
+	fi
+
+data: $(JAR) dataset
+	$(JAVA) data
+
+sweep: $(JAR) dataset
+	$(JAVA) sweep $(EXP) $(ARGS)
+
+plan: $(JAR)
+	$(JAVA) plan $(EXP) $(ARGS)
+
+info: $(JAR)
+	$(JAVA) info
+
+test: dataset
+	$(MVN) test
+
+clean:
+	$(MVN) clean

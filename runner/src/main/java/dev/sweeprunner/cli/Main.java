@@ -1,0 +1,66 @@
+package dev.sweeprunner.cli;
+
+import dev.sweeprunner.UserError;
+import dev.sweeprunner.run.RunEnvironment;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: exit 0 on success, 2 on a user error (one line, no stack trace), 1 otherwise. */
+@Command(name = "runner", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Sizes small networks to parameter budgets, trains them with DJL/PyTorch, writes CSV and tables.",
+        subcommands = {PlanCommand.class, SweepCommand.class, DataCommand.class, InfoCommand.class})
+public final class Main implements Runnable {
+    public static final int EXIT_USER_ERROR = 2;
+    public static final int EXIT_FAILURE = 1;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: plan, sweep, data or info");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code; the tests call this directly. */
+    public static int execute(String... args) {
+        RunEnvironment.forceOffline();
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler(Main::handle);
+        commandLine.setParameterExceptionHandler((e, a) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("error: " + e.getMessage());
+            err.println("(see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            err.flush();
+            return EXIT_USER_ERROR;
+        });
+        return commandLine.execute(args);
+    }
+
+    private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        PrintWriter err = commandLine.getErr();
+        if (e instanceof UserError) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return EXIT_USER_ERROR;
+        }
+        err.println("internal error (please report): " + e);
+        e.printStackTrace(err);
+        err.flush();
+        return EXIT_FAILURE;
+    }
+
+    /** Versions from the build, so a bug report says which runner and engine were used. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            var v = RunEnvironment.versions();
+            return new String[] {"runner " + v.getProperty("runner.version") + " (DJL " + v.getProperty("djl.version")
+                    + ", PyTorch " + v.getProperty("pytorch.version") + ")"};
+        }
+    }
+}

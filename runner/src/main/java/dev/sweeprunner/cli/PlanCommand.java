@@ -1,0 +1,68 @@
+package dev.sweeprunner.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sweeprunner.plan.Plan;
+import dev.sweeprunner.plan.PlanOverrides;
+import dev.sweeprunner.plan.Planner;
+import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.spec.SpecParser;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "plan", description = "Validate an experiment, expand its grid and size every network (no training).")
+final class PlanCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "experiment YAML")
+    Path file;
+
+    @Option(names = "--json", description = "print a JSON array of trials")
+    boolean json;
+
+    @Option(names = "--epochs", description = "override every trial's epochs")
+    Integer epochs;
+
+    @Option(names = "--train-limit", description = "train on the first N training images")
+    Integer trainLimit;
+
+    @Override
+    public Integer call() throws Exception {
+        Plan plan = Planner.plan(SpecParser.parse(file), CliOverrides.of(epochs, trainLimit));
+        if (json) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Trial trial : plan.trials()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("trial_id", trial.id());
+                row.put("arch", trial.config().arch().yamlName());
+                row.put("budget", trial.config().budget());
+                row.put("params", trial.params());
+                row.put("network", trial.shape().describe());
+                row.put("widths", trial.shape().widths());
+                row.putAll(trial.config().toMap());
+                row.put("config_hash", trial.configHash());
+                rows.add(row);
+            }
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
+            return 0;
+        }
+        System.out.printf(Locale.ROOT, "%s: %d trials%s%n", plan.spec().name(), plan.trials().size(),
+                plan.collapsedDuplicates() == 0 ? ""
+                        : " (" + plan.collapsedDuplicates() + " duplicate combinations collapsed)");
+        for (Trial t : plan.trials()) {
+            var c = t.config();
+            System.out.printf(Locale.ROOT,
+                    "%3d  %s  %-3s  budget %9s  params %,9d  %-22s %-7s lr %-7s %s dropout %s bn %s batch %d epochs %d seed %d%n",
+                    t.index() + 1, t.id(), c.arch().yamlName(), c.budget(), t.params(), t.shape().describe(),
+                    c.optimizer().yamlName(), c.lr(), c.init().yamlName(), c.dropout(), c.batchNorm(), c.batchSize(),
+                    c.epochs(), c.seed());
+        }
+        return 0;
+    }
+}

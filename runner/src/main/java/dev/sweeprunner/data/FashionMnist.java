@@ -1,0 +1,75 @@
+package dev.sweeprunner.data;
+
+import dev.sweeprunner.UserError;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Images (row-major bytes, 784 per image) and labels (0-9) of the training and test sets. */
+public record FashionMnist(byte[] trainImages, byte[] trainLabels, byte[] testImages, byte[] testLabels) {
+    public static final int IMAGE_BYTES = 28 * 28;
+    public static final int CLASSES = 10;
+    public static final String[] CLASS_NAMES = {
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"
+    };
+
+    public int trainCount() {
+        return trainLabels.length;
+    }
+
+    public int testCount() {
+        return testLabels.length;
+    }
+
+    /**
+     * Reads the four files from {@code dir}. With {@code verify}, each file's decompressed bytes must
+     * hash to the canonical SHA-256, so every result is known to come from the real data set.
+     */
+    public static FashionMnist load(Path dir, boolean verify) {
+        IdxFile trainImages = read(dir, DatasetFiles.TRAIN_IMAGES, verify);
+        IdxFile trainLabels = read(dir, DatasetFiles.TRAIN_LABELS, verify);
+        IdxFile testImages = read(dir, DatasetFiles.TEST_IMAGES, verify);
+        IdxFile testLabels = read(dir, DatasetFiles.TEST_LABELS, verify);
+        checkPair(dir, "train", trainImages, trainLabels);
+        checkPair(dir, "t10k", testImages, testLabels);
+        return new FashionMnist(trainImages.data(), trainLabels.data(), testImages.data(), testLabels.data());
+    }
+
+    private static IdxFile read(Path dir, DatasetFiles which, boolean verify) {
+        Path file = which.find(dir).orElseThrow(() -> new UserError(
+                dir.resolve(which.gzName()) + ": file not found (run 'runner data' to fetch the data set)"));
+        IdxFile idx = IdxFile.read(file);
+        if (verify && !sha256(idx.rawBytes()).equals(which.sha256())) {
+            throw new UserError(file + ": content differs from canonical Fashion-MNIST (SHA-256 "
+                    + sha256(idx.rawBytes()) + ", expected " + which.sha256() + ")");
+        }
+        return idx;
+    }
+
+    private static void checkPair(Path dir, String split, IdxFile images, IdxFile labels) {
+        if (images.dims().length != 3 || images.itemSize() != IMAGE_BYTES) {
+            throw new UserError(dir + ": " + split + " images must be N x 28 x 28");
+        }
+        if (labels.dims().length != 1) {
+            throw new UserError(dir + ": " + split + " labels must be a 1-dimensional IDX file");
+        }
+        if (images.count() != labels.count()) {
+            throw new UserError(String.format("%s: count mismatch: %d %s images but %d labels",
+                    dir, images.count(), split, labels.count()));
+        }
+        for (byte label : labels.data()) {
+            if (label < 0 || label >= CLASSES) {
+                throw new UserError(dir + ": " + split + " label " + label + " is outside 0-9");
+            }
+        }
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM ships SHA-256", e);
+        }
+    }
+}

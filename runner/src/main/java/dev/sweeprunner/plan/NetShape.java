@@ -1,0 +1,52 @@
+package dev.sweeprunner.plan;
+
+import dev.sweeprunner.spec.Arch;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The widths of a sized network: hidden-layer widths for an FCN, conv channels per block for a
+ * CNN. {@link #paramCount()} is the exact number of trainable parameters DJL will report.
+ */
+public record NetShape(Arch arch, List<Integer> widths, boolean batchNorm) {
+    public static final int IMAGE_SIDE = 28;
+    public static final int PIXELS = IMAGE_SIDE * IMAGE_SIDE;
+    public static final int CLASSES = 10;
+    /** Every conv layer of a budget-sized CNN is 3x3, padding 1 (keeps the side before pooling). */
+    public static final int CONV_KERNEL = 3;
+
+    public NetShape {
+        widths = List.copyOf(widths);
+    }
+
+    /** Inputs feeding the first layer: 784 pixels (FCN) or 1 grey channel (CNN). */
+    public int inputWidth() {
+        return arch == Arch.FCN ? PIXELS : 1;
+    }
+
+    /** Weights per input-output pair: 1 for a dense layer, 3x3 for a conv layer. */
+    public int kernelArea() {
+        return arch == Arch.FCN ? 1 : CONV_KERNEL * CONV_KERNEL;
+    }
+
+    public long paramCount() {
+        long count = 0;
+        long in = inputWidth();
+        for (int width : widths) {
+            count += layerParams(in, width);
+            in = width;
+        }
+        return count + in * CLASSES + CLASSES;
+    }
+
+    /** Weights and bias of one hidden layer, plus BatchNorm's scale and shift when enabled. */
+    long layerParams(long in, long out) {
+        return in * out * kernelArea() + out + (batchNorm ? 2 * out : 0);
+    }
+
+    /** "784-110-96-10" for an FCN, "1-32-64-128-gap-10" for a CNN. */
+    public String describe() {
+        String middle = widths.stream().map(String::valueOf).collect(Collectors.joining("-"));
+        return inputWidth() + "-" + middle + (arch == Arch.CNN ? "-gap" : "") + "-" + CLASSES;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.sweeprunner.plan;
+
+import dev.sweeprunner.spec.Arch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Picks widths so a network has at most {@code budget} trainable parameters and at least
+ * {@link #MIN_FILL} of it. The first knob is the base width (FCN: every hidden layer; CNN: the
+ * first block, doubling per block); the second is the last hidden layer's width, free within
+ * twice its nominal value, which has a slope small enough to close the gap to the budget.
+ */
+public final class Sizing {
+    /** The tolerance promised to users: a "100k" network has 95,000 to 100,000 parameters. */
+    public static final double MIN_FILL = 0.95;
+    /** The last layer may grow to this multiple of its nominal width, no further. */
+    private static final int LAST_WIDTH_STRETCH = 2;
+
+    private Sizing() {}
+
+    /** The budget cannot be met within tolerance by this family; the message says why. */
+    public static final class Impossible extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Impossible(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public static NetShape size(Arch arch, int depth, boolean batchNorm, long budget) {
+        if (nominal(arch, depth, batchNorm, 1).paramCount() > budget) {
+            throw new Impossible(String.format(Locale.ROOT,
+                    "budget %d is below the smallest %s with depth %d (%d parameters)",
+                    budget, arch.yamlName(), depth, nominal(arch, depth, batchNorm, 1).paramCount()));
+        }
+        int baseMax = largestFittingBase(arch, depth, batchNorm, budget);
+        NetShape best = null;
+        for (int base = baseMax; base <= baseMax + 1; base++) {
+            NetShape candidate = fillLast(nominal(arch, depth, batchNorm, base), budget);
+            if (candidate != null && (best == null || candidate.paramCount() > best.paramCount())) {
+                best = candidate;
+            }
+        }
+        long floor = (long) Math.ceil(MIN_FILL * budget);
+        if (best == null || best.paramCount() < floor) {
+            NetShape shown = best != null ? best : nominal(arch, depth, batchNorm, baseMax);
+            String hint = depth == 1 ? String.format(Locale.ROOT, "; use %s ≥ 2 or another budget",
+                    arch == Arch.FCN ? "hidden_layers" : "conv_blocks") : "; choose another budget or depth";
+            throw new Impossible(String.format(Locale.ROOT,
+                    "cannot reach 95%% of budget %d with a depth-%d %s: the closest is %s with %d parameters (%.1f%%)%s",
+                    budget, depth, arch.yamlName(), shown.describe(), shown.paramCount(),
+                    100.0 * shown.paramCount() / budget, hint));
+        }
+        return best;
+    }
+
+    /** FCN: all hidden layers {@code base} wide. CNN: {@code base} channels, doubling per block. */
+    static NetShape nominal(Arch arch, int depth, boolean batchNorm, int base) {
+        List<Integer> widths = new ArrayList<>(depth);
+        for (int i = 0; i < depth; i++) {
+            widths.add(arch == Arch.CNN ? base << i : base);
+        }
+        return new NetShape(arch, widths, batchNorm);
+    }
+
+    private static int largestFittingBase(Arch arch, int depth, boolean batchNorm, long budget) {
+        int low = 1;
+        int high = 2;
+        while (nominal(arch, depth, batchNorm, high).paramCount() <= budget) {
+            low = high;
+            high *= 2;
+        }
+        while (high - low > 1) {
+            int mid = (low + high) >>> 1;
+            if (nominal(arch, depth, batchNorm, mid).paramCount() <= budget) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
+    }
+
+    /**
+     * The widest last layer (up to the stretch limit) that keeps the count within budget. The
+     * count is linear in that width, so it is solved directly; {@code null} when even width 1
+     * is over budget. With depth 1 the last layer is the only one, so its nominal width stands.
+     */
+    private static NetShape fillLast(NetShape nominal, long budget) {
+        List<Integer> widths = new ArrayList<>(nominal.widths());
+        int last = widths.size() - 1;
+        if (last == 0) {
+            return nominal.paramCount() <= budget ? nominal : null;
+        }
+        long in = widths.get(last - 1);
+        long slope = nominal.layerParams(in, 1) + NetShape.CLASSES;
+        widths.set(last, 0);
+        long fixed = new NetShape(nominal.arch(), widths, nominal.batchNorm()).paramCount();
+        long width = Math.min((budget - fixed) / slope, (long) LAST_WIDTH_STRETCH * nominal.widths().get(last));
+        if (width < 1) {
+            return null;
+        }
+        widths.set(last, (int) width);
+        return new NetShape(nominal.arch(), widths, nominal.batchNorm());
+    }
+}

@@ -1,0 +1,101 @@
+package dev.sweeprunner.records;
+
+import dev.sweeprunner.UserError;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * The per-epoch CSV format: metric columns (the contract), then the trial's settings as context
+ * so each row stands alone. Numbers use {@link Locale#ROOT}; accuracies are fractions.
+ */
+public final class EpochsCsv {
+    public static final List<String> METRIC_COLUMNS = List.of("trial_id", "epoch", "train_loss", "train_acc",
+            "val_loss", "val_acc", "test_loss", "test_acc", "lr", "epoch_time_s", "elapsed_s");
+    /** Settings written beside every row; "lr" is the metric column (the rate used that epoch). */
+    public static final List<String> CONTEXT_COLUMNS = List.of("arch", "budget", "params", "network", "hidden_layers",
+            "conv_blocks", "optimizer", "momentum", "weight_decay", "init", "dropout", "batch_norm", "batch_size",
+            "epochs", "seed", "device");
+    public static final List<String> COLUMNS = concat(METRIC_COLUMNS, CONTEXT_COLUMNS);
+
+    public static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").build();
+
+    private EpochsCsv() {}
+
+    public static void printHeader(CSVPrinter printer) throws IOException {
+        printer.printRecord(COLUMNS);
+    }
+
+    public static void printRow(CSVPrinter printer, EpochRecord row, TrialRecord trial) throws IOException {
+        List<String> values = new ArrayList<>(COLUMNS.size());
+        values.add(row.trialId());
+        values.add(Integer.toString(row.epoch()));
+        values.add(metric(row.trainLoss()));
+        values.add(metric(row.trainAcc()));
+        values.add(metric(row.valLoss()));
+        values.add(metric(row.valAcc()));
+        values.add(metric(row.testLoss()));
+        values.add(metric(row.testAcc()));
+        values.add(number(row.lr()));
+        values.add(seconds(row.epochTimeS()));
+        values.add(seconds(row.elapsedS()));
+        for (String column : CONTEXT_COLUMNS) {
+            values.add(switch (column) {
+                case "params" -> Long.toString(trial.params());
+                case "network" -> trial.network();
+                case "device" -> trial.provenance().device();
+                default -> trial.setting(column);
+            });
+        }
+        printer.printRecord(values);
+    }
+
+    public static List<EpochRecord> read(Path file) {
+        List<EpochRecord> rows = new ArrayList<>();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                CSVParser parser = FORMAT.builder().setHeader().setSkipHeaderRecord(true).build().parse(reader)) {
+            for (CSVRecord r : parser) {
+                rows.add(new EpochRecord(r.get("trial_id"), Integer.parseInt(r.get("epoch")),
+                        parse(r, "train_loss"), parse(r, "train_acc"), parse(r, "val_loss"), parse(r, "val_acc"),
+                        parse(r, "test_loss"), parse(r, "test_acc"), parse(r, "lr"), parse(r, "epoch_time_s"),
+                        parse(r, "elapsed_s")));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UserError(file + ": unreadable epoch records (" + e.getMessage() + ")");
+        }
+        return rows;
+    }
+
+    /** Six decimals: accuracies on 10,000 images need four; losses keep two more. */
+    public static String metric(double value) {
+        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.6f", value);
+    }
+
+    public static String seconds(double value) {
+        return String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    public static String number(double value) {
+        return Double.toString(value);
+    }
+
+    private static double parse(CSVRecord record, String column) {
+        String text = record.get(column);
+        return text.isEmpty() ? Double.NaN : Double.parseDouble(text);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+}

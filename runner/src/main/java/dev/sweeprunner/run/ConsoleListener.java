@@ -1,0 +1,42 @@
+package dev.sweeprunner.run;
+
+import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.plan.TrialConfig;
+import dev.sweeprunner.records.EpochRecord;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** One line when a trial starts and one per epoch: readable live, and in a CI log. */
+final class ConsoleListener implements TrialListener {
+    private final PrintStream out;
+    private final int trialCount;
+
+    ConsoleListener(PrintStream out, int trialCount) {
+        this.out = out;
+        this.trialCount = trialCount;
+    }
+
+    @Override
+    public void onTrialStart(Trial trial) {
+        TrialConfig c = trial.config();
+        out.printf(Locale.ROOT, "[%d/%d] trial %s: %s budget %s -> %s (%,d params), %s lr %s, batch %d, %d epochs, seed %d%n",
+                trial.index() + 1, trialCount, trial.id(), c.arch().yamlName(), c.budget(), trial.shape().describe(),
+                trial.params(), c.optimizer().yamlName(), c.lr(), c.batchSize(), c.epochs(), c.seed());
+    }
+
+    @Override
+    public void onEpochEnd(Trial trial, EpochRecord r) {
+        out.printf(Locale.ROOT,
+                "  %s epoch %3d/%d  train loss %.4f acc %5.2f%%  val loss %.4f acc %5.2f%%  test acc %5.2f%%  %6.1fs%n",
+                trial.id(), r.epoch(), trial.config().epochs(), r.trainLoss(), 100 * r.trainAcc(), r.valLoss(),
+                100 * r.valAcc(), 100 * r.testAcc(), r.epochTimeS());
+        out.flush();
+    }
+
+    @Override
+    public void onTrialEnd(Trial trial, int epochsCompleted, double trainingTimeS, Throwable error) {
+        if (error != null) {
+            out.printf(Locale.ROOT, "  %s FAILED after %d epochs: %s%n", trial.id(), epochsCompleted, error);
+        }
+    }
+}

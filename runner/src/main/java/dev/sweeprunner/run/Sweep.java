@@ -1,0 +1,123 @@
+package dev.sweeprunner.run;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import dev.sweeprunner.UserError;
+import dev.sweeprunner.data.FashionMnist;
+import dev.sweeprunner.plan.Plan;
+import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.Provenance;
+import dev.sweeprunner.records.TrialRecord;
+import dev.sweeprunner.records.TrialStatus;
+import dev.sweeprunner.records.TrialStore;
+import dev.sweeprunner.report.Report;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Runs a plan: skips trials already completed with the same config hash, trains the rest one
+ * after another, then regenerates the report. Data is loaded only if something is left to train.
+ */
+public final class Sweep {
+    /** Where results go, on which device, and whether to move earlier results aside first. */
+    public record Options(Path resultsDir, DeviceChoice device, boolean fresh) {}
+
+    /** Counts for the closing line and the exit code. */
+    public record Outcome(int trained, int skipped, int failed) {}
+
+    private final PrintStream out;
+    private final Supplier<FashionMnist> dataSource;
+
+    public Sweep(PrintStream out, Supplier<FashionMnist> dataSource) {
+        this.out = out;
+        this.dataSource = dataSource;
+    }
+
+    public Outcome run(Plan plan, Options options) {
+        if (options.fresh()) {
+            moveAside(options.resultsDir());
+        }
+        TrialStore store = new TrialStore(options.resultsDir());
+        List<Trial> pending = new ArrayList<>();
+        for (Trial trial : plan.trials()) {
+            Optional<TrialRecord> done = store.read(trial.id())
+                    .filter(r -> r.status() == TrialStatus.COMPLETED && r.configHash().equals(trial.configHash()));
+            if (done.isPresent()) {
+                out.printf("[%d/%d] trial %s already completed (%s); skipped%n", trial.index() + 1,
+                        plan.trials().size(), trial.id(), done.get().finishedAt());
+            } else {
+                pending.add(trial);
+            }
+        }
+        int failed = 0;
+        if (!pending.isEmpty()) {
+            failed = train(plan, pending, store, options.device());
+        } else {
+            out.println("Every trial is already completed; run with --fresh to measure again.");
+        }
+        Report.write(store, plan.spec().name(), plan.spec().description());
+        out.println("Results: " + options.resultsDir().resolve(Report.SUMMARY_CSV) + ", "
+                + options.resultsDir().resolve(Report.COMPARISON_MD));
+        return new Outcome(pending.size() - failed, plan.trials().size() - pending.size(), failed);
+    }
+
+    private int train(Plan plan, List<Trial> pending, TrialStore store, DeviceChoice choice) {
+        Engine engine = Engine.getInstance();
+        Device device = choice.resolve(engine);
+        Provenance provenance = RunEnvironment.capture(engine, device);
+        out.printf("Training %d trial(s) on %s (%s %s, %d intra-op threads)%n", pending.size(), provenance.device(),
+                provenance.engine(), provenance.pytorchVersion(), provenance.intraOpThreads());
+        FashionMnist data = dataSource.get();
+        Integer trainLimit = pending.get(0).config().trainLimit();
+        int failed = 0;
+        try (TrainingData arrays = TrainingData.create(data, plan.spec().data(), trainLimit, device)) {
+            TrainingLoop loop = new TrainingLoop(device);
+            for (Trial trial : pending) {
+                TrialListener listener = TrialListener.all(List.of(
+                        new ConsoleListener(out, plan.trials().size()),
+                        new RecordingListener(store, plan.spec().name(), provenance)));
+                try {
+                    loop.train(trial, arrays, listener);
+                } catch (UserError e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    failed++; // recorded as failed by the listener; the other trials still run
+                }
+            }
+        }
+        return failed;
+    }
+
+    /** {@code --fresh}: earlier results move to a dated sibling directory; nothing is deleted. */
+    private void moveAside(Path resultsDir) {
+        if (!Files.isDirectory(resultsDir) || isEmpty(resultsDir)) {
+            return;
+        }
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path target = resultsDir.resolveSibling(resultsDir.getFileName() + ".before-" + stamp);
+        try {
+            Files.move(resultsDir, target);
+        } catch (IOException e) {
+            throw new UserError("--fresh: cannot move " + resultsDir + " aside to " + target + " (" + e.getMessage() + ")");
+        }
+        out.println("--fresh: earlier results moved to " + target);
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.sweeprunner.run;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.sweeprunner.data.FashionMnist;
+import dev.sweeprunner.spec.DataSettings;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * The three splits as engine arrays on the training device, made once per sweep: images
+ * (N, 1, 28, 28) float32 normalised, labels int64. Batches are gathered from these on the device.
+ */
+public final class TrainingData implements AutoCloseable {
+    private static final float PIXEL_MAX = 255f;
+
+    private final NDManager manager;
+    private final Split train;
+    private final Split validation;
+    private final Split test;
+
+    /** Images and labels of one split. */
+    public record Split(NDArray images, NDArray labels) {
+        public int size() {
+            return Math.toIntExact(labels.size());
+        }
+    }
+
+    private TrainingData(NDManager manager, Split train, Split validation, Split test) {
+        this.manager = manager;
+        this.train = train;
+        this.validation = validation;
+        this.test = test;
+    }
+
+    /**
+     * Takes the first {@code trainLimit} training images (all if null), holds out
+     * {@code valFraction} of them chosen with {@code splitSeed}, and normalises every split with
+     * the statistics the settings ask for.
+     */
+    public static TrainingData create(FashionMnist data, DataSettings settings, Integer trainLimit, Device device) {
+        int available = trainLimit == null ? data.trainCount() : Math.min(trainLimit, data.trainCount());
+        int[] order = java.util.Arrays.stream(Shuffle.permutation(available, new Random(settings.splitSeed())))
+                .mapToInt(Math::toIntExact).toArray();
+        int valCount = (int) Math.round(available * settings.valFraction());
+        int[] valIndices = Arrays.copyOfRange(order, 0, valCount);
+        int[] trainIndices = Arrays.copyOfRange(order, valCount, available);
+        Arrays.sort(valIndices);
+        Arrays.sort(trainIndices);
+
+        float[] trainPixels = pixels(data.trainImages(), trainIndices);
+        float[] scale = scaling(settings, trainPixels);
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            Split train = split(manager, normalise(trainPixels, scale), labels(data.trainLabels(), trainIndices));
+            Split validation = split(manager, normalise(pixels(data.trainImages(), valIndices), scale),
+                    labels(data.trainLabels(), valIndices));
+            int[] all = java.util.stream.IntStream.range(0, data.testCount()).toArray();
+            Split test = split(manager, normalise(pixels(data.testImages(), all), scale), labels(data.testLabels(), all));
+            return new TrainingData(manager, train, validation, test);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public Split train() {
+        return train;
+    }
+
+    public Split validation() {
+        return validation;
+    }
+
+    public Split test() {
+        return test;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+
+    /** Pixels of the chosen images scaled to [0, 1]. */
+    private static float[] pixels(byte[] images, int[] indices) {
+        float[] out = new float[indices.length * FashionMnist.IMAGE_BYTES];
+        for (int i = 0; i < indices.length; i++) {
+            int from = indices[i] * FashionMnist.IMAGE_BYTES;
+            int to = i * FashionMnist.IMAGE_BYTES;
+            for (int p = 0; p < FashionMnist.IMAGE_BYTES; p++) {
+                out[to + p] = (images[from + p] & 0xff) / PIXEL_MAX;
+            }
+        }
+        return out;
+    }
+
+    /** {mean, std} to apply after scaling to [0, 1]. */
+    private static float[] scaling(DataSettings settings, float[] trainPixels) {
+        return switch (settings.normalize()) {
+            case NONE -> new float[] {0f, 1f};
+            case FIXED -> new float[] {(float) settings.mean(), (float) settings.std()};
+            case DATASET -> {
+                double sum = 0;
+                double sumSquares = 0;
+                for (float v : trainPixels) {
+                    sum += v;
+                    sumSquares += (double) v * v;
+                }
+                double mean = sum / trainPixels.length;
+                double std = Math.sqrt(Math.max(sumSquares / trainPixels.length - mean * mean, 1e-12));
+                yield new float[] {(float) mean, (float) std};
+            }
+        };
+    }
+
+    private static float[] normalise(float[] pixels, float[] scale) {
+        if (scale[0] != 0f || scale[1] != 1f) {
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = (pixels[i] - scale[0]) / scale[1];
+            }
+        }
+        return pixels;
+    }
+
+    private static long[] labels(byte[] labels, int[] indices) {
+        long[] out = new long[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            out[i] = labels[indices[i]];
+        }
+        return out;
+    }
+
+    private static Split split(NDManager manager, float[] pixels, long[] labels) {
+        NDArray images = manager.create(pixels, new Shape(labels.length, 1, 28, 28));
+        return new Split(images, manager.create(labels));
+    }
+}

@@ -1,0 +1,160 @@
+package dev.sweeprunner.run;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
+import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.plan.TrialConfig;
+import dev.sweeprunner.records.EpochRecord;
+import java.util.Random;
+
+/**
+ * The one training loop, for every model. Data stays on the device; each epoch gathers the
+ * shuffled training set once and slices batches from it. Loss and accuracy are summed on the
+ * device and read once per epoch, so there is no host synchronisation inside an epoch.
+ */
+public final class TrainingLoop {
+    /** Inference batch: large for throughput; results do not depend on it (no dropout, BN frozen). */
+    public static final int EVAL_BATCH_SIZE = 1000;
+    /** BatchNorm cannot normalise a training batch of one image; such a final remainder is skipped. */
+    private static final int MIN_TRAIN_BATCH = 2;
+
+    private final Device device;
+
+    public TrainingLoop(Device device) {
+        this.device = device;
+    }
+
+    /** Trains one trial to its last epoch; the listener sees every epoch. Throws on failure. */
+    public void train(Trial trial, TrainingData data, TrialListener listener) {
+        TrialConfig config = trial.config();
+        Engine.getInstance().setRandomSeed((int) config.seed());
+        Random shuffle = new Random(config.seed());
+        Block block = ModelFactory.build(trial.shape(), config);
+        Loss loss = new SoftmaxCrossEntropyLoss();
+        long started = System.nanoTime();
+        int epochsDone = 0;
+        listener.onTrialStart(trial);
+        try (Model model = Model.newInstance("trial-" + trial.id(), device)) {
+            model.setBlock(block);
+            DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss)
+                    .optOptimizer(Optimizers.create(config))
+                    .optDevices(new Device[] {device});
+            try (Trainer trainer = model.newTrainer(trainingConfig)) {
+                trainer.initialize(ModelFactory.INPUT_SHAPE);
+                long counted = ModelFactory.trainableParams(block);
+                if (counted != trial.params()) {
+                    throw new IllegalStateException("DJL counts " + counted + " trainable parameters, sizing planned "
+                            + trial.params() + " for " + trial.shape().describe());
+                }
+                for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                    long epochStart = System.nanoTime();
+                    Totals train = trainEpoch(trainer, loss, data.train(), config.batchSize(), shuffle);
+                    Totals validation = evaluate(trainer, loss, data.validation());
+                    Totals test = evaluate(trainer, loss, data.test());
+                    long now = System.nanoTime();
+                    epochsDone = epoch;
+                    listener.onEpochEnd(trial, new EpochRecord(trial.id(), epoch, train.loss(), train.accuracy(),
+                            validation.loss(), validation.accuracy(), test.loss(), test.accuracy(), config.lr(),
+                            seconds(now - epochStart), seconds(now - started)));
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            listener.onTrialEnd(trial, epochsDone, seconds(System.nanoTime() - started), e);
+            throw e;
+        }
+        listener.onTrialEnd(trial, epochsDone, seconds(System.nanoTime() - started), null);
+    }
+
+    /** Summed loss and correct count over a pass, read from the device once at the end. */
+    private record Totals(double loss, double accuracy) {
+        static Totals read(NDArray lossSum, NDArray correct, long count) {
+            if (count == 0) {
+                return new Totals(Double.NaN, Double.NaN);
+            }
+            return new Totals(lossSum.getFloat() / count, (double) correct.getLong() / count);
+        }
+    }
+
+    private static Totals trainEpoch(Trainer trainer, Loss loss, TrainingData.Split split, int batchSize,
+            Random shuffle) {
+        int count = split.size();
+        try (NDManager epoch = split.images().getManager().newSubManager()) {
+            NDArray order = epoch.create(Shuffle.permutation(count, shuffle));
+            NDArray images = split.images().get(order);
+            NDArray labels = split.labels().get(order);
+            images.attach(epoch);
+            labels.attach(epoch);
+            NDArray lossSum = epoch.zeros(new Shape(), DataType.FLOAT32);
+            NDArray correct = epoch.zeros(new Shape(), DataType.INT64);
+            long seen = 0;
+            for (int start = 0; start + MIN_TRAIN_BATCH <= count; start += batchSize) {
+                int end = Math.min(count, start + batchSize);
+                try (NDManager batch = epoch.newSubManager()) {
+                    NDIndex rows = new NDIndex().addSliceDim(start, end);
+                    NDArray x = images.get(rows);
+                    NDArray y = labels.get(rows);
+                    x.attach(batch);
+                    y.attach(batch);
+                    NDArray logits;
+                    NDArray batchLoss;
+                    try (GradientCollector collector = trainer.newGradientCollector()) {
+                        logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                        batchLoss = loss.evaluate(new NDList(y), new NDList(logits));
+                        collector.backward(batchLoss);
+                    }
+                    trainer.step();
+                    accumulate(lossSum, correct, batchLoss.stopGradient(), logits.stopGradient(), y, end - start);
+                    seen += end - start;
+                }
+            }
+            return Totals.read(lossSum, correct, seen);
+        }
+    }
+
+    private static Totals evaluate(Trainer trainer, Loss loss, TrainingData.Split split) {
+        int count = split.size();
+        try (NDManager pass = split.images().getManager().newSubManager()) {
+            NDArray lossSum = pass.zeros(new Shape(), DataType.FLOAT32);
+            NDArray correct = pass.zeros(new Shape(), DataType.INT64);
+            for (int start = 0; start < count; start += EVAL_BATCH_SIZE) {
+                int end = Math.min(count, start + EVAL_BATCH_SIZE);
+                try (NDManager batch = pass.newSubManager()) {
+                    NDIndex rows = new NDIndex().addSliceDim(start, end);
+                    NDArray x = split.images().get(rows);
+                    NDArray y = split.labels().get(rows);
+                    x.attach(batch);
+                    y.attach(batch);
+                    NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
+                    NDArray batchLoss = loss.evaluate(new NDList(y), new NDList(logits));
+                    accumulate(lossSum, correct, batchLoss, logits, y, end - start);
+                }
+            }
+            return Totals.read(lossSum, correct, count);
+        }
+    }
+
+    /** Adds a batch's summed loss and correct predictions to the device-side totals. */
+    private static void accumulate(NDArray lossSum, NDArray correct, NDArray meanLoss, NDArray logits, NDArray labels,
+            int size) {
+        lossSum.addi(meanLoss.mul(size));
+        correct.addi(logits.argMax(1).eq(labels).sum());
+    }
+
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+}

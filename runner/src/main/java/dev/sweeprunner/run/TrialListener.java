@@ -1,0 +1,35 @@
+package dev.sweeprunner.run;
+
+import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.EpochRecord;
+import java.util.List;
+
+/** Hooks around the training loop: logging, CSV writing and timing live here, not in the loop. */
+public interface TrialListener {
+    default void onTrialStart(Trial trial) {}
+
+    default void onEpochEnd(Trial trial, EpochRecord record) {}
+
+    /** {@code error} is null when the trial finished all its epochs. */
+    default void onTrialEnd(Trial trial, int epochsCompleted, double trainingTimeS, Throwable error) {}
+
+    static TrialListener all(List<TrialListener> listeners) {
+        List<TrialListener> copy = List.copyOf(listeners);
+        return new TrialListener() {
+            @Override
+            public void onTrialStart(Trial trial) {
+                copy.forEach(l -> l.onTrialStart(trial));
+            }
+
+            @Override
+            public void onEpochEnd(Trial trial, EpochRecord record) {
+                copy.forEach(l -> l.onEpochEnd(trial, record));
+            }
+
+            @Override
+            public void onTrialEnd(Trial trial, int epochsCompleted, double trainingTimeS, Throwable error) {
+                copy.forEach(l -> l.onTrialEnd(trial, epochsCompleted, trainingTimeS, error));
+            }
+        };
+    }
+}

@@ -1,0 +1,172 @@
+package dev.sweeprunner.spec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Experiment YAML to {@link ExperimentSpec}: strict, every problem reported with file, line and field. */
+public final class SpecParser {
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "description", "defaults", "grid", "data");
+    private static final Set<String> DATA_KEYS = Set.of("dir", "val_fraction", "split_seed", "normalize", "mean", "std");
+    /** The name becomes a directory under results/, so keep it to portable file-name characters. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    private SpecParser() {}
+
+    public static ExperimentSpec parse(Path file) {
+        return parse(file, YamlReader.read(file));
+    }
+
+    public static ExperimentSpec parse(Path file, YamlNode root) {
+        YamlNode.Map top = asMap(root, "");
+        checkKeys(top, TOP_LEVEL_KEYS, "");
+        String name = (String) requiredScalar(top, "name", "", ValueParser.text());
+        YamlNode.Entry nameEntry = top.entries().get("name");
+        if (!NAME.matcher(name).matches()) {
+            throw SpecError.at(nameEntry.value().location(), "name",
+                    "must be letters, digits, '.', '_' or '-' (it names the results directory), got '" + name + "'");
+        }
+        String description = top.entries().containsKey("description")
+                ? (String) scalar(top.entries().get("description").value(), "description", ValueParser.text())
+                : "";
+        DataSettings data = top.entries().containsKey("data")
+                ? parseData(top.entries().get("data").value())
+                : DataSettings.defaults();
+        Map<TrialField, ExperimentSpec.Axis> defaults = top.entries().containsKey("defaults")
+                ? parseAxes(asMap(top.entries().get("defaults").value(), "defaults"), "defaults")
+                : Map.of();
+
+        YamlNode.Entry gridEntry = top.entries().get("grid");
+        if (gridEntry == null) {
+            throw SpecError.at(top.location(), "grid", "required: a list of blocks, e.g. '- arch: fcn'");
+        }
+        YamlNode.Seq gridList = asSeq(gridEntry.value(), "grid");
+        if (gridList.items().isEmpty()) {
+            throw SpecError.at(gridList.location(), "grid", "must list at least one block");
+        }
+        List<ExperimentSpec.GridBlock> blocks = new ArrayList<>();
+        for (int i = 0; i < gridList.items().size(); i++) {
+            String path = "grid[" + i + "]";
+            YamlNode.Map blockMap = asMap(gridList.items().get(i), path);
+            Map<TrialField, ExperimentSpec.Axis> merged = new LinkedHashMap<>(defaults);
+            merged.putAll(parseAxes(blockMap, path));
+            for (TrialField required : List.of(TrialField.ARCH, TrialField.BUDGET)) {
+                if (!merged.containsKey(required)) {
+                    throw SpecError.at(blockMap.location(), path + "." + required.key(),
+                            "required (set it in this block or in defaults)");
+                }
+            }
+            blocks.add(new ExperimentSpec.GridBlock(i, blockMap.location(), List.copyOf(merged.values())));
+        }
+        return new ExperimentSpec(name, description, file, data, blocks);
+    }
+
+    private static Map<TrialField, ExperimentSpec.Axis> parseAxes(YamlNode.Map map, String path) {
+        Map<TrialField, ExperimentSpec.Axis> axes = new LinkedHashMap<>();
+        for (Map.Entry<String, YamlNode.Entry> entry : map.entries().entrySet()) {
+            String fieldPath = path + "." + entry.getKey();
+            TrialField field = TrialField.byKey(entry.getKey()).orElseThrow(() -> SpecError.at(
+                    entry.getValue().keyLocation(), fieldPath, "unknown key (expected one of " + trialKeys() + ")"));
+            YamlNode node = entry.getValue().value();
+            List<ExperimentSpec.Located> values = new ArrayList<>();
+            if (node instanceof YamlNode.Seq seq) {
+                if (seq.items().isEmpty()) {
+                    throw SpecError.at(seq.location(), fieldPath, "empty list: give at least one value");
+                }
+                for (int i = 0; i < seq.items().size(); i++) {
+                    String itemPath = fieldPath + "[" + i + "]";
+                    YamlNode item = seq.items().get(i);
+                    values.add(new ExperimentSpec.Located(scalar(item, itemPath, field::parse), item.location(), itemPath));
+                }
+            } else {
+                values.add(new ExperimentSpec.Located(scalar(node, fieldPath, field::parse), node.location(), fieldPath));
+            }
+            axes.put(field, new ExperimentSpec.Axis(field, values));
+        }
+        return axes;
+    }
+
+    private static DataSettings parseData(YamlNode node) {
+        YamlNode.Map map = asMap(node, "data");
+        checkKeys(map, DATA_KEYS, "data");
+        DataSettings d = DataSettings.defaults();
+        String dir = map.entries().containsKey("dir")
+                ? (String) requiredScalar(map, "dir", "data", ValueParser.text()) : d.dir();
+        double valFraction = map.entries().containsKey("val_fraction")
+                ? (Double) requiredScalar(map, "val_fraction", "data", ValueParser.real(0, false, 1, false))
+                : d.valFraction();
+        long splitSeed = map.entries().containsKey("split_seed")
+                ? (Long) requiredScalar(map, "split_seed", "data", ValueParser.integer(0, Long.MAX_VALUE))
+                : d.splitSeed();
+        Normalization normalize = map.entries().containsKey("normalize")
+                ? (Normalization) requiredScalar(map, "normalize", "data", ValueParser.choice(Normalization.class))
+                : d.normalize();
+        boolean hasMean = map.entries().containsKey("mean");
+        boolean hasStd = map.entries().containsKey("std");
+        if (normalize == Normalization.FIXED && !(hasMean && hasStd)) {
+            throw SpecError.at(map.location(), "data." + (hasMean ? "std" : "mean"), "required when normalize is fixed");
+        }
+        if (normalize != Normalization.FIXED && (hasMean || hasStd)) {
+            YamlNode.Entry stray = map.entries().get(hasMean ? "mean" : "std");
+            throw SpecError.at(stray.keyLocation(), "data." + (hasMean ? "mean" : "std"),
+                    "only used with 'normalize: fixed'");
+        }
+        double mean = hasMean ? (Double) requiredScalar(map, "mean", "data", ValueParser.real(-1e6, true, 1e6, true)) : d.mean();
+        double std = hasStd ? (Double) requiredScalar(map, "std", "data", ValueParser.real(0, false, 1e6, true)) : d.std();
+        return new DataSettings(dir, valFraction, splitSeed, normalize, mean, std);
+    }
+
+    private static Object requiredScalar(YamlNode.Map map, String key, String parentPath, ValueParser parser) {
+        String path = parentPath.isEmpty() ? key : parentPath + "." + key;
+        YamlNode.Entry entry = map.entries().get(key);
+        if (entry == null) {
+            throw SpecError.at(map.location(), path, "required");
+        }
+        return scalar(entry.value(), path, parser);
+    }
+
+    private static Object scalar(YamlNode node, String path, ValueParser parser) {
+        if (!(node instanceof YamlNode.Scalar scalar)) {
+            throw SpecError.at(node.location(), path, "expected a single value, got " + node.kind());
+        }
+        try {
+            return parser.parse(scalar);
+        } catch (ValueParser.Invalid e) {
+            throw SpecError.at(node.location(), path, e.getMessage());
+        }
+    }
+
+    private static void checkKeys(YamlNode.Map map, Set<String> allowed, String path) {
+        for (Map.Entry<String, YamlNode.Entry> entry : map.entries().entrySet()) {
+            if (!allowed.contains(entry.getKey())) {
+                String fieldPath = path.isEmpty() ? entry.getKey() : path + "." + entry.getKey();
+                throw SpecError.at(entry.getValue().keyLocation(), fieldPath,
+                        "unknown key (expected one of " + allowed.stream().sorted().collect(Collectors.joining(", ")) + ")");
+            }
+        }
+    }
+
+    private static YamlNode.Map asMap(YamlNode node, String path) {
+        if (node instanceof YamlNode.Map map) {
+            return map;
+        }
+        throw SpecError.at(node.location(), path, "expected a map (key: value lines), got " + node.kind());
+    }
+
+    private static YamlNode.Seq asSeq(YamlNode node, String path) {
+        if (node instanceof YamlNode.Seq seq) {
+            return seq;
+        }
+        throw SpecError.at(node.location(), path, "expected a list ('- ' items), got " + node.kind());
+    }
+
+    private static String trialKeys() {
+        return java.util.Arrays.stream(TrialField.values()).map(TrialField::key).collect(Collectors.joining(", "));
+    }
+
+}
