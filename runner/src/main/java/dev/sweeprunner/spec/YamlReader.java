@@ -20,8 +20,8 @@ import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads YAML as plain data (maps, lists, scalars) keeping each node's line and column.
- * Type tags, anchors and aliases are refused: an experiment file never needs them, and
- * refusing aliases rules out "billion laughs" expansion outright.
+ * Type tags and aliases are refused: an experiment file never needs them, and refusing
+ * aliases rules out "billion laughs" expansion outright (an anchor alone expands nothing).
  */
 public final class YamlReader {
     /** Experiment files are a few hundred lines; anything this large is not one. */
@@ -80,9 +80,6 @@ public final class YamlReader {
         }
         if (parser.isCurrentAlias()) {
             throw SpecError.at(here, "", "YAML aliases (*" + parser.getCurrentAnchor() + ") are not supported");
-        }
-        if (parser.getCurrentAnchor() != null) {
-            throw SpecError.at(here, "", "YAML anchors (&" + parser.getCurrentAnchor() + ") are not supported");
         }
         if (parser.getTypeId() != null) {
             throw SpecError.at(here, "", "YAML type tags (" + parser.getTypeId() + ") are not allowed");

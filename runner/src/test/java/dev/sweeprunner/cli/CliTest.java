@@ -1,0 +1,97 @@
+package dev.sweeprunner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes and output of the command line: 0 ok, 2 user error (one line, no stack trace). */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.execute(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
+    }
+
+    static Path repoFile(String relative) {
+        return Path.of(System.getProperty("runner.repoRoot", "..")).resolve(relative);
+    }
+
+    @Test
+    void planPrintsJsonWithExactCounts() throws IOException {
+        Result r = run("plan", repoFile("experiments/table1.yaml").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode trials = new ObjectMapper().readTree(r.out());
+        assertEquals(7, trials.size());
+        for (JsonNode t : trials) {
+            for (String key : new String[] {"trial_id", "arch", "budget", "params", "optimizer", "lr", "epochs", "seed"}) {
+                assertTrue(t.has(key), key);
+            }
+            long budget = t.get("budget").asLong();
+            long params = t.get("params").asLong();
+            assertTrue(params <= budget && params >= 0.95 * budget, t.toString());
+        }
+    }
+
+    @Test
+    void badFileExitsTwoWithOneLine() throws IOException {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "name: x\ndefaults:\n  lr: -1\ngrid:\n  - {arch: fcn, budget: 50000}\n");
+        Result r = run("plan", bad.toString());
+        assertEquals(2, r.code());
+        assertEquals("error: " + bad + ":3:7: defaults.lr: must be in (0, 10], got -1", r.err().strip());
+        assertFalse(r.err().contains("\tat "), "no stack trace");
+    }
+
+    @Test
+    void missingFileAndBadOptionsAreUserErrors() {
+        assertEquals(2, run("plan", dir.resolve("none.yaml").toString()).code());
+        assertEquals(2, run("sweep", "x.yaml", "--device", "tpu").code());
+        assertEquals(2, run("plan", repoFile("experiments/table1.yaml").toString(), "--epochs", "0").code());
+        assertEquals(2, run("frobnicate").code());
+    }
+
+    @Test
+    void gpuWithoutGpuIsAUserError() {
+        Assumptions.assumeTrue(Engine.getInstance().getGpuCount() == 0, "this machine has a GPU");
+        Result r = run("sweep", repoFile("experiments/table1.yaml").toString(), "--device", "gpu", "--results",
+                dir.resolve("r").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--device gpu: no GPU"), r.err());
+    }
+
+    @Test
+    void infoShowsVersions() {
+        Result r = run("info");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("DJL:           0.35.1"), r.out());
+        assertTrue(r.out().contains("PyTorch 2.7.1"), r.out());
+    }
+}

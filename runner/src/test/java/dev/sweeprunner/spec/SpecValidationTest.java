@@ -1,0 +1,90 @@
+package dev.sweeprunner.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sweeprunner.UserError;
+import dev.sweeprunner.plan.PlanOverrides;
+import dev.sweeprunner.plan.Planner;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every user mistake in an experiment file: one line, FILE:LINE:COL: field.path: problem. */
+class SpecValidationTest {
+    private static final String HEAD = "name: t\n";
+    private static final String GRID = "grid:\n  - arch: fcn\n    budget: 50000\n";
+
+    static Stream<Arguments> badFiles() {
+        return Stream.of(
+                bad("malformed YAML", HEAD + "grid: [\n  - arch: fcn\n", 2, "", "malformed YAML"),
+                bad("tab-indented YAML", HEAD + "grid:\n\t- arch: fcn\n", 2, "", "malformed YAML"),
+                bad("unknown top-level key", HEAD + "nmae: x\n" + GRID, 2, "nmae", "unknown key"),
+                bad("unknown trial key", HEAD + "defaults:\n  learning_rate: 0.1\n" + GRID, 3, "defaults.learning_rate", "unknown key"),
+                bad("lr of the wrong type", HEAD + "defaults:\n  lr: fast\n" + GRID, 3, "defaults.lr", "expected a number"),
+                bad("lr zero", HEAD + "defaults:\n  lr: 0\n" + GRID, 3, "defaults.lr", "must be in (0, 10]"),
+                bad("lr negative in a list", HEAD + "defaults:\n  lr: [0.1, -0.01]\n" + GRID, 3, "defaults.lr[1]", "must be in (0, 10]"),
+                bad("dropout one", HEAD + "defaults:\n  dropout: 1.0\n" + GRID, 3, "defaults.dropout", "must be in [0, 1)"),
+                bad("budget below 1000", HEAD + "grid:\n  - arch: cnn\n    budget: 999\n", 4, "grid[0].budget", "between 1000"),
+                bad("epochs zero", HEAD + "defaults:\n  epochs: 0\n" + GRID, 3, "defaults.epochs", "between 1"),
+                bad("empty list", HEAD + "grid:\n  - arch: fcn\n    budget: []\n", 4, "grid[0].budget", "empty list"),
+                bad("unknown optimizer", HEAD + "defaults:\n  optimizer: lion\n" + GRID, 3, "defaults.optimizer", "unknown value 'lion'"),
+                bad("unknown arch", HEAD + "grid:\n  - arch: rnn\n    budget: 5000\n", 3, "grid[0].arch", "expected fcn | cnn"),
+                bad("boolean as number", HEAD + "defaults:\n  batch_norm: 1\n" + GRID, 3, "defaults.batch_norm", "expected true or false"),
+                bad("fractional depth", HEAD + "defaults:\n  hidden_layers: 2.5\n" + GRID, 3, "defaults.hidden_layers", "whole number"),
+                bad("missing name", GRID, 1, "name", "required"),
+                bad("missing grid", HEAD, 1, "grid", "required"),
+                bad("empty grid", HEAD + "grid: []\n", 2, "grid", "at least one block"),
+                bad("block without budget", HEAD + "grid:\n  - arch: fcn\n", 3, "grid[0].budget", "required"),
+                bad("YAML alias", HEAD + "defaults:\n  lr: &fast 0.1\n  dropout: *fast\n" + GRID, 4, "", "aliases"),
+                bad("type tag", HEAD + "description: !!python/object:os.system x\n" + GRID, 2, "", "type tags"),
+                bad("duplicate key", HEAD + "defaults:\n  lr: 0.1\n  lr: 0.2\n" + GRID, 4, "lr", "duplicate key"),
+                bad("name with a slash", "name: a/b\n" + GRID, 1, "name", "letters, digits"),
+                bad("nested list", HEAD + "grid:\n  - arch: fcn\n    budget: [[5000]]\n", 4, "grid[0].budget[0]", "single value"),
+                bad("val_fraction of one", HEAD + "data:\n  val_fraction: 1\n" + GRID, 3, "data.val_fraction", "must be in (0, 1)"),
+                bad("fixed normalisation without std", HEAD + "data:\n  normalize: fixed\n  mean: 0.5\n" + GRID, 3, "data.std", "required"),
+                bad("negative seed", HEAD + "defaults:\n  seed: -1\n" + GRID, 3, "defaults.seed", "between 0"),
+                bad("grid block not a map", HEAD + "grid:\n  - fcn\n", 3, "grid[0]", "expected a map"),
+                bad("impossible budget", HEAD + "grid:\n  - arch: fcn\n    hidden_layers: 1\n    budget: 11000\n", 5,
+                        "grid[0].budget", "cannot reach 95% of budget 11000"));
+    }
+
+    private static Arguments bad(String name, String yaml, int line, String path, String problem) {
+        return Arguments.of(name, yaml, line, path, problem);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFiles")
+    void rejectsWithFileLineFieldAndProblem(String name, String yaml, int line, String path, String problem) {
+        UserError error = assertThrows(UserError.class,
+                () -> Planner.plan(SpecParser.parse(Path.of("bad.yaml"), YamlReader.parse("bad.yaml", yaml)),
+                        PlanOverrides.NONE));
+        String message = error.getMessage();
+        assertTrue(message.startsWith("bad.yaml:" + line + ":"), () -> "location in: " + message);
+        String afterLocation = message.replaceFirst("^bad\\.yaml:\\d+:\\d+: ", "");
+        if (!path.isEmpty()) {
+            assertTrue(afterLocation.startsWith(path + ": "), () -> "field path '" + path + "' in: " + message);
+        }
+        assertTrue(message.contains(problem), () -> "'" + problem + "' in: " + message);
+        assertEquals(1, message.lines().count(), "one line");
+        assertEquals(0, error.getStackTrace().length, "no stack trace is captured for user errors");
+    }
+
+    @ParameterizedTest(name = "column of {0}")
+    @MethodSource("columns")
+    void pointsAtTheColumnOfTheValue(String name, String yaml, String location) {
+        UserError error = assertThrows(UserError.class,
+                () -> SpecParser.parse(Path.of("f.yaml"), YamlReader.parse("f.yaml", yaml)));
+        assertTrue(error.getMessage().startsWith(location), error::getMessage);
+    }
+
+    static Stream<Arguments> columns() {
+        return Stream.of(
+                Arguments.of("scalar value", HEAD + "defaults:\n  lr: fast\n" + GRID, "f.yaml:3:7: defaults.lr"),
+                Arguments.of("list item", HEAD + "defaults:\n  lr: [0.1, 0]\n" + GRID, "f.yaml:3:13: defaults.lr[1]"),
+                Arguments.of("key", HEAD + "defaults:\n  lrr: 1\n" + GRID, "f.yaml:3:3: defaults.lrr"));
+    }
+}
