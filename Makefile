@@ -39,7 +39,7 @@ info: $(JAR)
 	$(JAVA) info
 
 test: dataset
-	$(MVN) test
+	mvn -B -ntp test
 
 clean:
 	$(MVN) clean

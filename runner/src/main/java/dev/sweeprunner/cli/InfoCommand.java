@@ -23,7 +23,7 @@ final class InfoCommand implements Callable<Integer> {
         System.out.println("DJL:           " + p.djlVersion());
         System.out.println("engine:        " + p.engine() + " " + p.pytorchVersion());
         System.out.println("GPUs:          " + engine.getGpuCount()
-                + (CudaUtils.hasCuda() ? " (CUDA " + CudaUtils.getCudaVersionString() + ")" : " (no CUDA runtime found)"));
+                + (CudaUtils.hasCuda() ? " (CUDA " + CudaUtils.getCudaVersionString() + ")" : " (no usable CUDA runtime and driver)"));
         System.out.println("threads:       " + p.intraOpThreads() + " intra-op, " + p.cores() + " cores");
         System.out.println("device:        " + p.device());
         System.out.println("JVM:           " + p.jvm());
