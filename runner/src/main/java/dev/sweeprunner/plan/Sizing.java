@@ -2,8 +2,11 @@ package dev.sweeprunner.plan;
 
 import dev.sweeprunner.spec.Arch;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Picks widths so a network has at most {@code budget} trainable parameters and at least
@@ -35,22 +38,19 @@ public final class Sizing {
                     budget, arch.yamlName(), depth, nominal(arch, depth, batchNorm, 1).paramCount()));
         }
         int baseMax = largestFittingBase(arch, depth, batchNorm, budget);
-        NetShape best = null;
-        for (int base = baseMax; base <= baseMax + 1; base++) {
-            NetShape candidate = fillLast(nominal(arch, depth, batchNorm, base), budget);
-            if (candidate != null && (best == null || candidate.paramCount() > best.paramCount())) {
-                best = candidate;
-            }
-        }
+        // base + 1 overshoots with its nominal last layer, but may fit with a narrower one
+        NetShape best = Stream.of(baseMax, baseMax + 1)
+                .flatMap(base -> fillLast(nominal(arch, depth, batchNorm, base), budget).stream())
+                .max(Comparator.comparingLong(NetShape::paramCount))
+                .orElseThrow(() -> new IllegalStateException("the nominal base-" + baseMax + " network fits"));
         long floor = (long) Math.ceil(MIN_FILL * budget);
-        if (best == null || best.paramCount() < floor) {
-            NetShape shown = best != null ? best : nominal(arch, depth, batchNorm, baseMax);
+        if (best.paramCount() < floor) {
             String hint = depth == 1 ? String.format(Locale.ROOT, "; use %s ≥ 2 or another budget",
                     arch == Arch.FCN ? "hidden_layers" : "conv_blocks") : "; choose another budget or depth";
             throw new Impossible(String.format(Locale.ROOT,
                     "cannot reach 95%% of budget %d with a depth-%d %s: the closest is %s with %d parameters (%.1f%%)%s",
-                    budget, depth, arch.yamlName(), shown.describe(), shown.paramCount(),
-                    100.0 * shown.paramCount() / budget, hint));
+                    budget, depth, arch.yamlName(), best.describe(), best.paramCount(),
+                    100.0 * best.paramCount() / budget, hint));
         }
         return best;
     }
@@ -84,14 +84,14 @@ public final class Sizing {
 
     /**
      * The widest last layer (up to the stretch limit) that keeps the count within budget. The
-     * count is linear in that width, so it is solved directly; {@code null} when even width 1
-     * is over budget. With depth 1 the last layer is the only one, so its nominal width stands.
+     * count is linear in that width, so it is solved directly; empty when even width 1 is over
+     * budget. With depth 1 the last layer is the only one, so its nominal width stands.
      */
-    private static NetShape fillLast(NetShape nominal, long budget) {
+    private static Optional<NetShape> fillLast(NetShape nominal, long budget) {
         List<Integer> widths = new ArrayList<>(nominal.widths());
         int last = widths.size() - 1;
         if (last == 0) {
-            return nominal.paramCount() <= budget ? nominal : null;
+            return nominal.paramCount() <= budget ? Optional.of(nominal) : Optional.empty();
         }
         long in = widths.get(last - 1);
         long slope = nominal.layerParams(in, 1) + NetShape.CLASSES;
@@ -99,9 +99,9 @@ public final class Sizing {
         long fixed = new NetShape(nominal.arch(), widths, nominal.batchNorm()).paramCount();
         long width = Math.min((budget - fixed) / slope, (long) LAST_WIDTH_STRETCH * nominal.widths().get(last));
         if (width < 1) {
-            return null;
+            return Optional.empty();
         }
         widths.set(last, (int) width);
-        return new NetShape(nominal.arch(), widths, nominal.batchNorm());
+        return Optional.of(new NetShape(nominal.arch(), widths, nominal.batchNorm()));
     }
 }

@@ -55,9 +55,13 @@ public final class Sweep {
             if (done.isPresent()) {
                 out.printf("[%d/%d] trial %s already completed (%s); skipped%n", trial.index() + 1,
                         plan.trials().size(), trial.id(), done.get().finishedAt());
-            } else {
-                pending.add(trial);
+                continue;
             }
+            store.read(trial.id()).filter(r -> r.status() != TrialStatus.COMPLETED).ifPresent(r -> out.printf(
+                    "[%d/%d] trial %s was %s after %d epoch(s); it runs again from epoch 1%n", trial.index() + 1,
+                    plan.trials().size(), trial.id(), r.status() == TrialStatus.RUNNING ? "interrupted" : "failed",
+                    store.readEpochs(trial.id()).size()));
+            pending.add(trial);
         }
         int failed = 0;
         if (!pending.isEmpty()) {

@@ -8,6 +8,7 @@ import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.spec.DataSettings;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * The three splits as engine arrays on the training device, made once per sweep: images
@@ -42,7 +43,7 @@ public final class TrainingData implements AutoCloseable {
      */
     public static TrainingData create(FashionMnist data, DataSettings settings, Integer trainLimit, Device device) {
         int available = trainLimit == null ? data.trainCount() : Math.min(trainLimit, data.trainCount());
-        int[] order = java.util.Arrays.stream(Shuffle.permutation(available, new Random(settings.splitSeed())))
+        int[] order = Arrays.stream(Shuffle.permutation(available, new Random(settings.splitSeed())))
                 .mapToInt(Math::toIntExact).toArray();
         int valCount = (int) Math.round(available * settings.valFraction());
         int[] valIndices = Arrays.copyOfRange(order, 0, valCount);
@@ -57,7 +58,7 @@ public final class TrainingData implements AutoCloseable {
             Split train = split(manager, normalise(trainPixels, scale), labels(data.trainLabels(), trainIndices));
             Split validation = split(manager, normalise(pixels(data.trainImages(), valIndices), scale),
                     labels(data.trainLabels(), valIndices));
-            int[] all = java.util.stream.IntStream.range(0, data.testCount()).toArray();
+            int[] all = IntStream.range(0, data.testCount()).toArray();
             Split test = split(manager, normalise(pixels(data.testImages(), all), scale), labels(data.testLabels(), all));
             return new TrainingData(manager, train, validation, test);
         } catch (RuntimeException e) {

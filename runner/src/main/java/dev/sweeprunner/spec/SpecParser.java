@@ -95,17 +95,11 @@ public final class SpecParser {
         YamlNode.Map map = asMap(node, "data");
         checkKeys(map, DATA_KEYS, "data");
         DataSettings d = DataSettings.defaults();
-        String dir = map.entries().containsKey("dir")
-                ? (String) requiredScalar(map, "dir", "data", ValueParser.text()) : d.dir();
-        double valFraction = map.entries().containsKey("val_fraction")
-                ? (Double) requiredScalar(map, "val_fraction", "data", ValueParser.real(0, false, 1, false))
-                : d.valFraction();
-        long splitSeed = map.entries().containsKey("split_seed")
-                ? (Long) requiredScalar(map, "split_seed", "data", ValueParser.integer(0, Long.MAX_VALUE))
-                : d.splitSeed();
-        Normalization normalize = map.entries().containsKey("normalize")
-                ? (Normalization) requiredScalar(map, "normalize", "data", ValueParser.choice(Normalization.class))
-                : d.normalize();
+        String dir = (String) optional(map, "dir", ValueParser.text(), d.dir());
+        double valFraction = (Double) optional(map, "val_fraction", ValueParser.real(0, false, 1, false), d.valFraction());
+        long splitSeed = (Long) optional(map, "split_seed", ValueParser.integer(0, Long.MAX_VALUE), d.splitSeed());
+        Normalization normalize = (Normalization) optional(map, "normalize", ValueParser.choice(Normalization.class),
+                d.normalize());
         boolean hasMean = map.entries().containsKey("mean");
         boolean hasStd = map.entries().containsKey("std");
         if (normalize == Normalization.FIXED && !(hasMean && hasStd)) {
@@ -116,9 +110,14 @@ public final class SpecParser {
             throw SpecError.at(stray.keyLocation(), "data." + (hasMean ? "mean" : "std"),
                     "only used with 'normalize: fixed'");
         }
-        double mean = hasMean ? (Double) requiredScalar(map, "mean", "data", ValueParser.real(-1e6, true, 1e6, true)) : d.mean();
-        double std = hasStd ? (Double) requiredScalar(map, "std", "data", ValueParser.real(0, false, 1e6, true)) : d.std();
+        double mean = (Double) optional(map, "mean", ValueParser.real(-1e6, true, 1e6, true), d.mean());
+        double std = (Double) optional(map, "std", ValueParser.real(0, false, 1e6, true), d.std());
         return new DataSettings(dir, valFraction, splitSeed, normalize, mean, std);
+    }
+
+    /** A {@code data.KEY} value, or the default when the key is absent. */
+    private static Object optional(YamlNode.Map map, String key, ValueParser parser, Object defaultValue) {
+        return map.entries().containsKey(key) ? requiredScalar(map, key, "data", parser) : defaultValue;
     }
 
     private static Object requiredScalar(YamlNode.Map map, String key, String parentPath, ValueParser parser) {

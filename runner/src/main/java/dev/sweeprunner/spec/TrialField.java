@@ -25,7 +25,8 @@ public enum TrialField {
     INIT("init", ValueParser.choice(InitKind.class), InitKind.KAIMING_UNIFORM, always()),
     DROPOUT("dropout", ValueParser.real(0, true, 1, false), 0.2, always()),
     BATCH_NORM("batch_norm", ValueParser.bool(), true, always()),
-    BATCH_SIZE("batch_size", ValueParser.integer(1, 65_536), 64L, always()),
+    /** At least 2: BatchNorm cannot normalise a training batch of one image. */
+    BATCH_SIZE("batch_size", ValueParser.integer(2, 65_536), 64L, always()),
     EPOCHS("epochs", ValueParser.integer(1, 10_000), 20L, always()),
     /** PyTorch seeds are 32-bit through DJL (Engine.setRandomSeed takes an int). */
     SEED("seed", ValueParser.integer(0, Integer.MAX_VALUE), 1L, always());

@@ -96,6 +96,8 @@ class SweepTest {
         Files.write(epochs, rowsBefore.subList(0, 2));
 
         assertEquals(new Sweep.Outcome(1, 1, 0), sweep(results, false));
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains(
+                "trial " + victim.trialId() + " was interrupted after 1 epoch(s); it runs again from epoch 1"));
         List<String> rowsAfter = Files.readAllLines(epochs);
         assertEquals(3, rowsAfter.size(), "header and two epochs, none duplicated");
         assertEquals(metricsOnly(rowsBefore), metricsOnly(rowsAfter), "same seed, same numbers");
