@@ -103,11 +103,8 @@ public final class TrainingLoop {
             for (int start = 0; start + MIN_TRAIN_BATCH <= count; start += batchSize) {
                 int end = Math.min(count, start + batchSize);
                 try (NDManager batch = epoch.newSubManager()) {
-                    NDIndex rows = new NDIndex().addSliceDim(start, end);
-                    NDArray x = images.get(rows);
-                    NDArray y = labels.get(rows);
-                    x.attach(batch);
-                    y.attach(batch);
+                    NDArray x = rows(images, start, end, batch);
+                    NDArray y = rows(labels, start, end, batch);
                     NDArray logits;
                     NDArray batchLoss;
                     try (GradientCollector collector = trainer.newGradientCollector()) {
@@ -132,11 +129,8 @@ public final class TrainingLoop {
             for (int start = 0; start < count; start += EVAL_BATCH_SIZE) {
                 int end = Math.min(count, start + EVAL_BATCH_SIZE);
                 try (NDManager batch = pass.newSubManager()) {
-                    NDIndex rows = new NDIndex().addSliceDim(start, end);
-                    NDArray x = split.images().get(rows);
-                    NDArray y = split.labels().get(rows);
-                    x.attach(batch);
-                    y.attach(batch);
+                    NDArray x = rows(split.images(), start, end, batch);
+                    NDArray y = rows(split.labels(), start, end, batch);
                     NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
                     NDArray batchLoss = loss.evaluate(new NDList(y), new NDList(logits));
                     accumulate(lossSum, correct, batchLoss, logits, y, end - start);
@@ -144,6 +138,16 @@ public final class TrainingLoop {
             }
             return Totals.read(lossSum, correct, count);
         }
+    }
+
+    /**
+     * Rows [start, end) as a view, owned by the batch's manager: every result computed from it
+     * then lands in that manager too and is freed when the batch ends.
+     */
+    private static NDArray rows(NDArray array, int start, int end, NDManager batch) {
+        NDArray view = array.get(new NDIndex().addSliceDim(start, end));
+        view.attach(batch);
+        return view;
     }
 
     /** Adds a batch's summed loss and correct predictions to the device-side totals. */
