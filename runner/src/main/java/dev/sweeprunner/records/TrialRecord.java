@@ -1,5 +1,7 @@
 package dev.sweeprunner.records;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +27,7 @@ public record TrialRecord(
         Provenance provenance) {
 
     public TrialRecord {
-        config = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(config));
+        config = Collections.unmodifiableMap(new LinkedHashMap<>(config)); // keeps the key order
         widths = List.copyOf(widths);
     }
 

@@ -2,6 +2,7 @@ package dev.sweeprunner.report;
 
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialRecord;
+import dev.sweeprunner.records.TrialStatus;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ public final class ComparisonTable {
         if (!description.isEmpty()) {
             out.write(description + "\n\n");
         }
-        long completed = trials.stream().filter(t -> t.trial().status().csvName().equals("completed")).count();
+        long completed = trials.stream().filter(t -> t.trial().status() == TrialStatus.COMPLETED).count();
         TreeSet<String> devices = new TreeSet<>();
         trials.forEach(t -> devices.add(t.trial().provenance() == null ? "?" : t.trial().provenance().device()));
         out.write(String.format(Locale.ROOT,

@@ -50,14 +50,14 @@ public final class Sweep {
         TrialStore store = new TrialStore(options.resultsDir());
         List<Trial> pending = new ArrayList<>();
         for (Trial trial : plan.trials()) {
-            Optional<TrialRecord> done = store.read(trial.id())
-                    .filter(r -> r.status() == TrialStatus.COMPLETED && r.configHash().equals(trial.configHash()));
-            if (done.isPresent()) {
+            Optional<TrialRecord> earlier = store.read(trial.id());
+            if (earlier.filter(r -> r.status() == TrialStatus.COMPLETED && r.configHash().equals(trial.configHash()))
+                    .isPresent()) {
                 out.printf("[%d/%d] trial %s already completed (%s); skipped%n", trial.index() + 1,
-                        plan.trials().size(), trial.id(), done.get().finishedAt());
+                        plan.trials().size(), trial.id(), earlier.get().finishedAt());
                 continue;
             }
-            store.read(trial.id()).filter(r -> r.status() != TrialStatus.COMPLETED).ifPresent(r -> out.printf(
+            earlier.filter(r -> r.status() != TrialStatus.COMPLETED).ifPresent(r -> out.printf(
                     "[%d/%d] trial %s was %s after %d epoch(s); it runs again from epoch 1%n", trial.index() + 1,
                     plan.trials().size(), trial.id(), r.status() == TrialStatus.RUNNING ? "interrupted" : "failed",
                     store.readEpochs(trial.id()).size()));
