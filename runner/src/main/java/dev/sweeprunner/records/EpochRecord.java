@@ -12,4 +12,13 @@ public record EpochRecord(
         double testAcc,
         double lr,
         double epochTimeS,
-        double elapsedS) {}
+        double elapsedS) {
+
+    /**
+     * The one rule for "best epoch": higher validation accuracy, the earlier epoch on a tie. The
+     * test set never picks the epoch, so best-epoch test numbers stay honest.
+     */
+    public boolean improvesOn(EpochRecord best) {
+        return best == null || valAcc > best.valAcc;
+    }
+}

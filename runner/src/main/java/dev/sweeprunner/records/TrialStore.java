@@ -28,6 +28,7 @@ public final class TrialStore {
     public static final String TRIALS_DIR = "trials";
     public static final String TRIAL_JSON = "trial.json";
     public static final String EPOCHS_CSV = "epochs.csv";
+    public static final String CONFUSION_CSV = "confusion.csv";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -80,6 +81,18 @@ public final class TrialStore {
     public List<EpochRecord> readEpochs(String trialId) {
         Path file = trialDir(trialId).resolve(EPOCHS_CSV);
         return Files.isRegularFile(file) ? EpochsCsv.read(file) : List.of();
+    }
+
+    /** The trial's best and last test confusion matrices; empty when the trial recorded none. */
+    public List<EpochConfusion> readConfusion(String trialId, List<String> classNames) {
+        Path file = trialDir(trialId).resolve(CONFUSION_CSV);
+        return Files.isRegularFile(file) ? ConfusionCsv.read(file, classNames) : List.of();
+    }
+
+    /** Replaces confusion.csv atomically (rewritten each epoch, so an interrupted trial keeps its last). */
+    public void writeConfusion(String trialId, List<String> classNames, List<EpochConfusion> matrices) {
+        AtomicFiles.write(trialDir(trialId).resolve(CONFUSION_CSV),
+                writer -> ConfusionCsv.write(writer, classNames, matrices));
     }
 
     /** Writes trial.json atomically: a reader never sees it half-written. */

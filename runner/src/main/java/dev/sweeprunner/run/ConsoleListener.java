@@ -2,6 +2,7 @@ package dev.sweeprunner.run;
 
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.plan.TrialConfig;
+import dev.sweeprunner.records.ConfusionMatrix;
 import dev.sweeprunner.records.EpochRecord;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -25,7 +26,7 @@ final class ConsoleListener implements TrialListener {
     }
 
     @Override
-    public void onEpochEnd(Trial trial, EpochRecord r) {
+    public void onEpochEnd(Trial trial, EpochRecord r, ConfusionMatrix testConfusion) {
         out.printf(Locale.ROOT,
                 "  %s epoch %3d/%d  train loss %.4f acc %5.2f%%  val loss %.4f acc %5.2f%%  test acc %5.2f%%  %6.1fs%n",
                 trial.id(), r.epoch(), trial.config().epochs(), r.trainLoss(), 100 * r.trainAcc(), r.valLoss(),

@@ -1,20 +1,31 @@
 package dev.sweeprunner.run;
 
+import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.ConfusionMatrix;
+import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.Provenance;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
 import dev.sweeprunner.records.TrialStore;
 import java.time.Instant;
+import java.util.List;
 
-/** Writes trial.json at start and end, and each epoch's row to the trial's epochs.csv as it ends. */
+/**
+ * Writes trial.json at start and end, each epoch's row to the trial's epochs.csv as it ends, and
+ * confusion.csv with the test confusion matrices of the best epoch so far and of the last epoch.
+ */
 final class RecordingListener implements TrialListener {
+    private static final List<String> CLASS_NAMES = List.of(FashionMnist.CLASS_NAMES);
+
     private final TrialStore store;
     private final String experiment;
     private final Provenance provenance;
     private TrialRecord record;
     private TrialStore.EpochWriter epochs;
+    private EpochRecord bestRow;
+    private EpochConfusion best;
 
     RecordingListener(TrialStore store, String experiment, Provenance provenance) {
         this.store = store;
@@ -29,11 +40,19 @@ final class RecordingListener implements TrialListener {
                 Instant.now().toString(), null, null, provenance);
         store.write(record);
         epochs = store.openEpochs(record);
+        bestRow = null;
+        best = null;
     }
 
     @Override
-    public void onEpochEnd(Trial trial, EpochRecord row) {
+    public void onEpochEnd(Trial trial, EpochRecord row, ConfusionMatrix testConfusion) {
         epochs.append(row);
+        if (row.improvesOn(bestRow)) {
+            bestRow = row;
+            best = new EpochConfusion(EpochConfusion.At.BEST, row.epoch(), testConfusion);
+        }
+        EpochConfusion last = new EpochConfusion(EpochConfusion.At.LAST, row.epoch(), testConfusion);
+        store.writeConfusion(trial.id(), CLASS_NAMES, List.of(best, last));
     }
 
     @Override

@@ -15,15 +15,18 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
+import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.plan.TrialConfig;
+import dev.sweeprunner.records.ConfusionMatrix;
 import dev.sweeprunner.records.EpochRecord;
 import java.util.Random;
 
 /**
  * The one training loop, for every model. Data stays on the device; each epoch gathers the
  * shuffled training set once and slices batches from it. Loss and accuracy are summed on the
- * device and read once per epoch, so there is no host synchronisation inside an epoch.
+ * device and read once per epoch, so there is no host synchronisation inside an epoch. Every
+ * epoch also records the test set's confusion matrix.
  */
 public final class TrainingLoop {
     /** Inference batch: large for throughput; results do not depend on it (no dropout, BN frozen). */
@@ -61,14 +64,16 @@ public final class TrainingLoop {
                 }
                 for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                     long epochStart = System.nanoTime();
-                    Totals train = trainEpoch(trainer, loss, data.train(), config.batchSize(), shuffle);
-                    Totals validation = evaluate(trainer, loss, data.validation());
-                    Totals test = evaluate(trainer, loss, data.test());
+                    int currentEpoch = epoch;
+                    Totals train = trainEpoch(trainer, loss, data.train(), config.batchSize(), shuffle,
+                            (done, total) -> listener.onBatchEnd(trial, currentEpoch, done, total));
+                    Evaluation validation = evaluate(trainer, loss, data.validation());
+                    Evaluation test = evaluate(trainer, loss, data.test());
                     long now = System.nanoTime();
                     epochsDone = epoch;
                     listener.onEpochEnd(trial, new EpochRecord(trial.id(), epoch, train.loss(), train.accuracy(),
                             validation.loss(), validation.accuracy(), test.loss(), test.accuracy(), config.lr(),
-                            seconds(now - epochStart), seconds(now - started)));
+                            seconds(now - epochStart), seconds(now - started)), test.confusion());
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -78,7 +83,7 @@ public final class TrainingLoop {
         listener.onTrialEnd(trial, epochsDone, seconds(System.nanoTime() - started), null);
     }
 
-    /** Summed loss and correct count over a pass, read from the device once at the end. */
+    /** Mean loss and accuracy of a training pass, read from the device once at the end. */
     private record Totals(double loss, double accuracy) {
         static Totals read(NDArray lossSum, NDArray correct, long count) {
             if (count == 0) {
@@ -88,9 +93,24 @@ public final class TrainingLoop {
         }
     }
 
+    /** Mean loss and confusion matrix of an evaluation pass; accuracy is the matrix's trace share. */
+    private record Evaluation(double loss, ConfusionMatrix confusion) {
+        double accuracy() {
+            long total = confusion.total();
+            return total == 0 ? Double.NaN : (double) confusion.correct() / total;
+        }
+    }
+
+    /** Told after each training batch (host-side counts only: no device synchronisation). */
+    @FunctionalInterface
+    private interface BatchProgress {
+        void batchDone(int done, int total);
+    }
+
     private static Totals trainEpoch(Trainer trainer, Loss loss, TrainingData.Split split, int batchSize,
-            Random shuffle) {
+            Random shuffle, BatchProgress progress) {
         int count = split.size();
+        int batches = (count - MIN_TRAIN_BATCH) / batchSize + 1;
         try (NDManager epoch = split.images().getManager().newSubManager()) {
             NDArray order = epoch.create(Shuffle.permutation(count, shuffle));
             NDArray images = split.images().get(order);
@@ -113,19 +133,26 @@ public final class TrainingLoop {
                         collector.backward(batchLoss);
                     }
                     trainer.step();
-                    accumulate(lossSum, correct, batchLoss.stopGradient(), logits.stopGradient(), y, end - start);
+                    lossSum.addi(batchLoss.stopGradient().mul(end - start));
+                    correct.addi(logits.stopGradient().argMax(1).eq(y).sum());
                     seen += end - start;
                 }
+                progress.batchDone(start / batchSize + 1, batches);
             }
             return Totals.read(lossSum, correct, seen);
         }
     }
 
-    private static Totals evaluate(Trainer trainer, Loss loss, TrainingData.Split split) {
+    /**
+     * Loss and test-style confusion counts over a split in inference mode. The matrix is built on
+     * the device (one-hot of true*classes+predicted, summed) and read once per pass.
+     */
+    private static Evaluation evaluate(Trainer trainer, Loss loss, TrainingData.Split split) {
         int count = split.size();
+        int classes = FashionMnist.CLASSES;
         try (NDManager pass = split.images().getManager().newSubManager()) {
             NDArray lossSum = pass.zeros(new Shape(), DataType.FLOAT32);
-            NDArray correct = pass.zeros(new Shape(), DataType.INT64);
+            NDArray cells = pass.zeros(new Shape(classes * classes), DataType.INT64);
             for (int start = 0; start < count; start += EVAL_BATCH_SIZE) {
                 int end = Math.min(count, start + EVAL_BATCH_SIZE);
                 try (NDManager batch = pass.newSubManager()) {
@@ -133,10 +160,13 @@ public final class TrainingLoop {
                     NDArray y = rows(split.labels(), start, end, batch);
                     NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
                     NDArray batchLoss = loss.evaluate(new NDList(y), new NDList(logits));
-                    accumulate(lossSum, correct, batchLoss, logits, y, end - start);
+                    lossSum.addi(batchLoss.mul(end - start));
+                    NDArray cell = y.mul(classes).add(logits.argMax(1));
+                    cells.addi(cell.oneHot(classes * classes, DataType.INT64).sum(new int[] {0}));
                 }
             }
-            return Totals.read(lossSum, correct, count);
+            double meanLoss = count == 0 ? Double.NaN : lossSum.getFloat() / count;
+            return new Evaluation(meanLoss, new ConfusionMatrix(classes, cells.toLongArray()));
         }
     }
 
@@ -149,14 +179,6 @@ public final class TrainingLoop {
         view.attach(batch);
         return view;
     }
-
-    /** Adds a batch's summed loss and correct predictions to the device-side totals. */
-    private static void accumulate(NDArray lossSum, NDArray correct, NDArray meanLoss, NDArray logits, NDArray labels,
-            int size) {
-        lossSum.addi(meanLoss.mul(size));
-        correct.addi(logits.argMax(1).eq(labels).sum());
-    }
-
 
     private static double seconds(long nanos) {
         return nanos / 1e9;

@@ -1,6 +1,7 @@
 package dev.sweeprunner.run;
 
 import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.ConfusionMatrix;
 import dev.sweeprunner.records.EpochRecord;
 import java.util.List;
 
@@ -8,7 +9,10 @@ import java.util.List;
 public interface TrialListener {
     default void onTrialStart(Trial trial) {}
 
-    default void onEpochEnd(Trial trial, EpochRecord record) {}
+    /** Called after each training batch; must not touch the device (no synchronisation). */
+    default void onBatchEnd(Trial trial, int epoch, int batchesDone, int batches) {}
+
+    default void onEpochEnd(Trial trial, EpochRecord record, ConfusionMatrix testConfusion) {}
 
     /** {@code error} is null when the trial finished all its epochs. */
     default void onTrialEnd(Trial trial, int epochsCompleted, double trainingTimeS, Throwable error) {}
@@ -22,8 +26,13 @@ public interface TrialListener {
             }
 
             @Override
-            public void onEpochEnd(Trial trial, EpochRecord record) {
-                copy.forEach(l -> l.onEpochEnd(trial, record));
+            public void onBatchEnd(Trial trial, int epoch, int batchesDone, int batches) {
+                copy.forEach(l -> l.onBatchEnd(trial, epoch, batchesDone, batches));
+            }
+
+            @Override
+            public void onEpochEnd(Trial trial, EpochRecord record, ConfusionMatrix testConfusion) {
+                copy.forEach(l -> l.onEpochEnd(trial, record, testConfusion));
             }
 
             @Override
