@@ -1,6 +1,7 @@
-# make build | sweep [EXP=experiments/x.yaml] [ARGS="--epochs 2"] | test | data | info | clean
+# make build | sweep [EXP=experiments/x.yaml] [ARGS="--epochs 2"] | report [DIR=results/x] | test | data | info | clean
 SHELL := /bin/bash
 EXP ?= experiments/table1.yaml
+DIR ?= results/table1
 ARGS ?=
 JAR := runner/target/runner.jar
 MVN := mvn -B -q
@@ -9,7 +10,7 @@ JAVA := java -Dai.djl.offline=true -jar $(JAR)
 SOURCES := $(shell find runner/src/main -type f) pom.xml runner/pom.xml
 DATASET_DIR := /usr/share/datasets/fashion-mnist
 
-.PHONY: build sweep test data info plan clean deps dataset
+.PHONY: build sweep report test data info plan clean dataset fonts
 
 build: $(JAR)
 
@@ -26,11 +27,21 @@ dataset:
 	    >/dev/null || echo "apt-get could not install dataset-fashion-mnist; the runner will try to download it"; \
 	fi
 
+# Charts are drawn by Java2D, which needs fontconfig and one font; minimal images lack them.
+fonts:
+	@if ! fc-list 2>/dev/null | grep -q . && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get install -y -q fontconfig fonts-dejavu-core || (apt-get update -q && apt-get install -y -q fontconfig fonts-dejavu-core)) \
+	    >/dev/null || echo "apt-get could not install fonts; reports will have tables but no charts"; \
+	fi
+
 data: $(JAR) dataset
 	$(JAVA) data
 
-sweep: $(JAR) dataset
+sweep: $(JAR) dataset fonts
 	$(JAVA) sweep $(EXP) $(ARGS)
+
+report: $(JAR) fonts
+	$(JAVA) report $(DIR) $(ARGS)
 
 plan: $(JAR)
 	$(JAVA) plan $(EXP) $(ARGS)
@@ -38,7 +49,7 @@ plan: $(JAR)
 info: $(JAR)
 	$(JAVA) info
 
-test: dataset
+test: dataset fonts
 	mvn -B -ntp test
 
 clean:

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeprunner.cli.Main;
 import dev.sweeprunner.records.EpochsCsv;
-import dev.sweeprunner.report.SummaryCsv;
+import dev.sweeprunner.records.ConfusionMatrix;
+import dev.sweeprunner.records.EpochConfusion;
+import dev.sweeprunner.records.TrialStore;
+import dev.sweeprunner.report.Report;
+import dev.sweeprunner.report.TrialSummary;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -40,23 +44,43 @@ class EndToEndTest {
 
         List<CSVRecord> epochs = read(results.resolve("epochs.csv"), EpochsCsv.COLUMNS);
         assertEquals(4, epochs.size());
-        List<CSVRecord> summary = read(results.resolve("summary.csv"), SummaryCsv.COLUMNS);
-        assertEquals(2, summary.size());
-        for (CSVRecord row : summary) {
+        List<CSVRecord> trials = read(results.resolve(Report.TRIALS_CSV), null);
+        assertEquals(2, trials.size());
+        TrialStore store = new TrialStore(results);
+        for (CSVRecord row : trials) {
             double testAcc = Double.parseDouble(row.get("test_acc"));
             double threshold = row.get("arch").equals("fcn") ? 0.75 : 0.55;
             assertTrue(testAcc > threshold && testAcc <= 1, row.get("arch") + " test_acc " + testAcc);
             assertEquals("completed", row.get("status"));
             assertEquals("2", row.get("epochs"));
+            // the confusion matrix is the same evaluation as test_acc: 10,000 images, trace = correct
+            ConfusionMatrix last = store.readConfusion(row.get("trial_id"), TrialSummary.CLASS_NAMES).stream()
+                    .filter(c -> c.at() == EpochConfusion.At.LAST).findFirst().orElseThrow().matrix();
+            assertEquals(10_000, last.total());
+            assertEquals(testAcc, last.correct() / 10_000.0, 1e-9);
+            assertTrue(Double.parseDouble(row.get("macro_f1")) > 0.5);
+            assertTrue(Files.isRegularFile(store.trialDir(row.get("trial_id")).resolve(Report.CLASSES_CSV)));
         }
+        assertEquals(2, read(results.resolve(Report.SUMMARY_CSV), null).size());
         String comparison = Files.readString(results.resolve("comparison.md"));
         assertTrue(comparison.contains("## FCN") && comparison.contains("## CNN"), comparison);
+        String report = Files.readString(results.resolve(Report.REPORT_MD));
+        try (var plots = Files.list(results.resolve(Report.PLOTS_DIR))) {
+            List<Path> png = plots.toList();
+            assertTrue(png.size() >= 2 + 2 * 2, "two accuracy charts; curves and a heatmap per trial: " + png);
+            for (Path p : png) {
+                assertTrue(report.contains(Report.PLOTS_DIR + "/" + p.getFileName()), p + " linked from report.md");
+            }
+        }
+        assertEquals(Files.readString(experiment), Files.readString(results.resolve(Report.EXPERIMENT_YAML)));
     }
 
     private static List<CSVRecord> read(Path file, List<String> expectedHeader) throws IOException {
         try (Reader reader = Files.newBufferedReader(file);
                 CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(reader)) {
-            assertEquals(expectedHeader, parser.getHeaderNames());
+            if (expectedHeader != null) {
+                assertEquals(expectedHeader, parser.getHeaderNames());
+            }
             return parser.getRecords();
         }
     }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** Entry point: exit 0 on success, 2 on a user error (one line, no stack trace), 1 otherwise. */
 @Command(name = "runner", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Sizes small networks to parameter budgets, trains them with DJL/PyTorch, writes CSV and tables.",
-        subcommands = {PlanCommand.class, SweepCommand.class, DataCommand.class, InfoCommand.class})
+        subcommands = {PlanCommand.class, SweepCommand.class, ReportCommand.class, DataCommand.class,
+            InfoCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USER_ERROR = 2;
     public static final int EXIT_FAILURE = 1;
@@ -19,7 +20,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: plan, sweep, data or info");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: plan, sweep, report, data or info");
     }
 
     public static void main(String[] args) {
@@ -29,6 +30,7 @@ public final class Main implements Runnable {
     /** Runs a command line and returns its exit code; the tests call this directly. */
     public static int execute(String... args) {
         RunEnvironment.forceOffline();
+        System.setProperty("java.awt.headless", "true"); // charts are drawn off-screen, also on a desktop
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler(Main::handle);
         commandLine.setParameterExceptionHandler((e, a) -> {

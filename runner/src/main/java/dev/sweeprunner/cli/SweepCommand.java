@@ -39,6 +39,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "move earlier results aside and start over")
     boolean fresh;
 
+    @Option(names = "--no-progress", description = "no live progress bar (it is shown only on a terminal, never in CI)")
+    boolean noProgress;
+
     @Mixin
     DataOptions data;
 
@@ -52,7 +55,7 @@ final class SweepCommand implements Callable<Integer> {
             System.out.println("Fashion-MNIST: " + found.dir() + " (" + found.source() + ")");
             return FashionMnist.load(found.dir(), true);
         });
-        Sweep.Outcome outcome = sweep.run(plan, new Sweep.Options(dir, device, fresh));
+        Sweep.Outcome outcome = sweep.run(plan, new Sweep.Options(dir, device, fresh, !noProgress && Sweep.interactive()));
         System.out.printf("Done: %d trained, %d already completed, %d failed%n", outcome.trained(), outcome.skipped(),
                 outcome.failed());
         return outcome.failed() > 0 ? Main.EXIT_FAILURE : 0;
@@ -62,11 +65,7 @@ final class SweepCommand implements Callable<Integer> {
     static final class DeviceConverter implements picocli.CommandLine.ITypeConverter<DeviceChoice> {
         @Override
         public DeviceChoice convert(String value) {
-            try {
-                return DeviceChoice.valueOf(value.toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException("expected auto, cpu or gpu, got '" + value + "'");
-            }
+            return ReportCommand.parse(DeviceChoice.class, value, "auto, cpu or gpu");
         }
     }
 }

@@ -30,7 +30,7 @@ public final class Planner {
                 TrialConfig config = resolve(combination, spec.data(), overrides);
                 NetShape shape = size(config, combination.get(TrialField.BUDGET));
                 String hash = config.configHash();
-                String id = hash.substring(0, TrialConfig.TRIAL_ID_LENGTH);
+                String id = hash.substring(0, ConfigHash.SHORT_LENGTH);
                 trials.putIfAbsent(id, new Trial(trials.size(), id, hash, config, shape));
             }
         }

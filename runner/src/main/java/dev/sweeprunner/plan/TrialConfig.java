@@ -6,10 +6,6 @@ import dev.sweeprunner.spec.Arch;
 import dev.sweeprunner.spec.DataSettings;
 import dev.sweeprunner.spec.InitKind;
 import dev.sweeprunner.spec.OptimizerKind;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -37,7 +33,6 @@ public record TrialConfig(
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Ten hex digits: a collision needs ~10^6 trials in one experiment to become likely. */
-    public static final int TRIAL_ID_LENGTH = 10;
 
     /** Network depth for the trial's architecture. */
     public int depth() {
@@ -76,17 +71,11 @@ public record TrialConfig(
 
     /** SHA-256 of the canonical JSON, hex. */
     public String configHash() {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(canonicalJson().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM ships SHA-256", e);
-        }
+        return ConfigHash.sha256Hex(canonicalJson());
     }
 
     public String trialId() {
-        return configHash().substring(0, TRIAL_ID_LENGTH);
+        return ConfigHash.shortId(canonicalJson());
     }
 
     private static void putIfSet(Map<String, Object> map, String key, Object value) {

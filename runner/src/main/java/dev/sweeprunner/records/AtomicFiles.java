@@ -3,6 +3,7 @@ package dev.sweeprunner.records;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -19,17 +20,38 @@ public final class AtomicFiles {
         void writeTo(Writer writer) throws IOException;
     }
 
+    @FunctionalInterface
+    private interface ChannelContent {
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
     private AtomicFiles() {}
 
     public static void write(Path target, Content content) {
+        writeVia(target, channel -> {
+            Writer writer = Channels.newWriter(channel, StandardCharsets.UTF_8);
+            content.writeTo(writer);
+            writer.flush();
+        });
+    }
+
+    /** The same for binary content (PNG charts). */
+    public static void writeBytes(Path target, byte[] bytes) {
+        writeVia(target, channel -> {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        });
+    }
+
+    private static void writeVia(Path target, ChannelContent content) {
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                Writer writer = Channels.newWriter(channel, StandardCharsets.UTF_8);
-                content.writeTo(writer);
-                writer.flush();
+                content.writeTo(channel);
                 channel.force(true);
             }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -9,26 +9,26 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
 
 /**
- * comparison.md: one table per architecture in the shape of reference Table 1. Besides each
- * trial's last epoch it shows the 4- and 15-epoch rows the reference reports, read from the
- * per-epoch records (time = wall time up to that epoch).
+ * comparison.md: one table per architecture in the shape of reference Table 1, one row per
+ * configuration (mean ± std over its seeds/folds when there are several). Besides the last epoch it
+ * shows the 4- and 15-epoch rows the reference reports (time = wall time up to that epoch).
  */
 public final class ComparisonTable {
     /** Table 1 reports the 100k CNN after 4 epochs and the 100k FCN after 15. */
     public static final List<Integer> REFERENCE_EPOCHS = List.of(4, 15);
-    private static final String HEADER = "| model | weights | lr | epochs | dropout | val acc % | test acc % | training time (s) |\n"
-            + "|---|---:|---:|---:|---:|---:|---:|---:|\n";
-
-    /** A trial with its epoch rows, as read back from disk. */
-    public record TrialEpochs(TrialRecord trial, List<EpochRecord> epochs) {}
+    private static final String HEADER = "| model | weights | lr | epochs | dropout | val acc % | test acc % "
+            + "| epochs to 88% | training time (s) | n |\n"
+            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
 
     private ComparisonTable() {}
 
-    public static void write(Writer out, String experiment, String description, List<TrialEpochs> trials)
-            throws IOException {
+    public static void write(Writer out, String experiment, String description, List<TrialSummary> trials,
+            List<Group> groups) throws IOException {
         out.write("# " + experiment + ": FCN vs CNN\n\n");
         if (!description.isEmpty()) {
             out.write(description + "\n\n");
@@ -37,48 +37,65 @@ public final class ComparisonTable {
         TreeSet<String> devices = new TreeSet<>();
         trials.forEach(t -> devices.add(t.trial().provenance() == null ? "?" : t.trial().provenance().device()));
         out.write(String.format(Locale.ROOT,
-                "%d trials (%d completed) on %s. Accuracies in percent, time is wall-clock seconds including "
-                        + "the per-epoch validation and test passes. Generated from `trials/*/` by the runner.%n%n",
+                "%d trials (%d completed) on %s. Accuracies in percent, mean ± sample std over seeds where n > 1; "
+                        + "time is wall-clock seconds including the per-epoch validation and test passes. "
+                        + "Generated from `trials/*/` by the runner.%n%n",
                 trials.size(), completed, String.join(", ", devices)));
         for (String arch : List.of("fcn", "cnn")) {
-            List<String[]> rows = new ArrayList<>();
-            trials.stream().filter(t -> t.trial().setting("arch").equals(arch))
-                    .sorted(Comparator.comparingLong((TrialEpochs t) -> -t.trial().params()))
-                    .forEach(t -> rows.addAll(rowsOf(t)));
+            List<String> rows = new ArrayList<>();
+            groups.stream().filter(g -> g.first().setting("arch").equals(arch))
+                    .sorted(Comparator.comparingLong((Group g) -> -g.first().params()))
+                    .forEach(g -> rows.addAll(rowsOf(g)));
             if (rows.isEmpty()) {
                 continue;
             }
             out.write("## " + arch.toUpperCase(Locale.ROOT) + "\n\n" + HEADER);
-            for (String[] row : rows) {
-                out.write("| " + String.join(" | ", row) + " |\n");
+            for (String row : rows) {
+                out.write(row);
             }
             out.write("\n");
         }
     }
 
-    private static List<String[]> rowsOf(TrialEpochs t) {
-        List<String[]> rows = new ArrayList<>();
-        int last = t.epochs().size();
-        for (EpochRecord e : t.epochs()) {
-            boolean reference = REFERENCE_EPOCHS.contains(e.epoch()) && e.epoch() < last;
-            if (reference || e.epoch() == last) {
-                TrialRecord trial = t.trial();
-                rows.add(new String[] {
+    private static List<String> rowsOf(Group g) {
+        int last = g.members().stream().mapToInt(t -> t.result().epochs().size()).min().orElse(0);
+        List<Integer> epochs = new ArrayList<>();
+        REFERENCE_EPOCHS.stream().filter(e -> e < last).forEach(epochs::add);
+        if (last > 0) {
+            epochs.add(last);
+        }
+        TrialRecord trial = g.first();
+        String to88 = plusMinus(g.stats(Metric.EPOCHS_TO_88), 1, "%.0f", "%.1f");
+        List<String> rows = new ArrayList<>();
+        for (int epoch : epochs) {
+            rows.add("| " + String.join(" | ", List.of(
                     trial.setting("arch").toUpperCase(Locale.ROOT),
                     String.format(Locale.ROOT, "%,d", trial.params()),
                     trial.setting("lr"),
-                    Integer.toString(e.epoch()),
+                    Integer.toString(epoch),
                     trial.setting("dropout"),
-                    percent(e.valAcc()),
-                    percent(e.testAcc()),
-                    String.format(Locale.ROOT, "%.1f", e.elapsedS())
-                });
-            }
+                    plusMinus(atEpoch(g, epoch, EpochRecord::valAcc), 100, "%.2f", "%.2f"),
+                    plusMinus(atEpoch(g, epoch, EpochRecord::testAcc), 100, "%.2f", "%.2f"),
+                    to88,
+                    plusMinus(atEpoch(g, epoch, EpochRecord::elapsedS), 1, "%.1f", "%.1f"),
+                    Integer.toString(g.n()))) + " |\n");
         }
         return rows;
     }
 
-    private static String percent(double fraction) {
-        return Double.isNaN(fraction) ? "" : String.format(Locale.ROOT, "%.2f", 100 * fraction);
+    private static Stats atEpoch(Group g, int epoch, ToDoubleFunction<EpochRecord> value) {
+        return g.stats(t -> {
+            Optional<EpochRecord> e = t.result().epoch(epoch);
+            return e.isPresent() ? value.applyAsDouble(e.get()) : Double.NaN;
+        });
+    }
+
+    /** "91.79" for one value, "91.79 ± 0.12" for several, "" when missing. */
+    static String plusMinus(Stats s, double scale, String meanFormat, String stdFormat) {
+        if (Double.isNaN(s.mean())) {
+            return "";
+        }
+        String mean = String.format(Locale.ROOT, meanFormat, scale * s.mean());
+        return Double.isNaN(s.std()) ? mean : mean + " ± " + String.format(Locale.ROOT, stdFormat, scale * s.std());
     }
 }

@@ -1,52 +1,163 @@
 package dev.sweeprunner.report;
 
 import dev.sweeprunner.records.AtomicFiles;
+import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.EpochsCsv;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStore;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * Regenerates the derived files of a results directory from its trial records alone:
- * {@code epochs.csv} (every trial's rows), {@code summary.csv} and {@code comparison.md}.
+ * Regenerates every derived file of a results directory from its trial records alone, so it also
+ * merges directories filled by different machines: {@code epochs.csv}, {@code trials.csv},
+ * {@code summary.csv}, {@code comparison.md}, {@code report.md}, each trial's {@code classes.csv}
+ * and the charts in {@code plots/}.
  */
 public final class Report {
     public static final String EPOCHS_CSV = "epochs.csv";
+    public static final String TRIALS_CSV = "trials.csv";
     public static final String SUMMARY_CSV = "summary.csv";
     public static final String COMPARISON_MD = "comparison.md";
+    public static final String REPORT_MD = "report.md";
+    public static final String CLASSES_CSV = "classes.csv";
+    public static final String PLOTS_DIR = "plots";
+    /** The sweep's copy of its experiment file: name and description of the report. */
+    public static final String EXPERIMENT_YAML = "experiment.yaml";
+    /** Made only on request ({@code runner report --diff}); regeneration keeps them. */
+    public static final String DIFF_PREFIX = "confusion-diff-";
+
+    /** Everything the derived files are computed from. */
+    public record Results(String experiment, String description, List<TrialSummary> trials, List<Group> groups) {}
 
     private Report() {}
 
-    public static void write(TrialStore store, String experiment, String description) {
-        List<TrialRecord> trials = new ArrayList<>(store.readAll());
-        trials.sort(Comparator.comparingInt(TrialRecord::planIndex).thenComparing(TrialRecord::trialId));
-        List<ComparisonTable.TrialEpochs> withEpochs = new ArrayList<>();
-        List<SummaryRow> summary = new ArrayList<>();
-        for (TrialRecord trial : trials) {
-            ComparisonTable.TrialEpochs t = new ComparisonTable.TrialEpochs(trial, store.readEpochs(trial.trialId()));
-            withEpochs.add(t);
-            summary.add(SummaryRow.of(trial, t.epochs()));
+    /** Reads every trial of the directory, in plan order. */
+    public static Results load(TrialStore store, String experiment, String description) {
+        List<TrialRecord> records = new ArrayList<>(store.readAll());
+        records.sort(Comparator.comparingInt(TrialRecord::planIndex).thenComparing(TrialRecord::trialId));
+        List<TrialSummary> trials = new ArrayList<>();
+        for (TrialRecord trial : records) {
+            trials.add(TrialSummary.of(new TrialResult(trial, store.readEpochs(trial.trialId()),
+                    store.readConfusion(trial.trialId(), TrialSummary.CLASS_NAMES))));
         }
+        return new Results(experiment, description, trials, Group.of(trials));
+    }
+
+    /** Writes every derived file; a chart that cannot be drawn is reported on {@code warnings}, not fatal. */
+    public static Results write(TrialStore store, String experiment, String description, PrintStream warnings) {
+        Results results = load(store, experiment, description);
+        write(store, results, warnings);
+        return results;
+    }
+
+    /** Writes the derived files of results already loaded from {@code store}. */
+    public static void write(TrialStore store, Results results, PrintStream warnings) {
+        String experiment = results.experiment();
+        String description = results.description();
         Path dir = store.resultsDir();
-        AtomicFiles.write(dir.resolve(EPOCHS_CSV), writer -> allEpochs(writer, withEpochs));
-        AtomicFiles.write(dir.resolve(SUMMARY_CSV), writer -> SummaryCsv.write(writer, summary));
-        AtomicFiles.write(dir.resolve(COMPARISON_MD),
-                writer -> ComparisonTable.write(writer, experiment, description, withEpochs));
+        AtomicFiles.write(dir.resolve(EPOCHS_CSV), writer -> allEpochs(writer, results.trials()));
+        AtomicFiles.write(dir.resolve(TRIALS_CSV),
+                writer -> TableFormat.CSV.writeOut(Tables.trials(results.trials(), results.groups()), writer));
+        AtomicFiles.write(dir.resolve(SUMMARY_CSV),
+                writer -> TableFormat.CSV.writeOut(Tables.summary(results.groups()), writer));
+        AtomicFiles.write(dir.resolve(COMPARISON_MD), writer -> ComparisonTable.write(writer, experiment,
+                description, results.trials(), results.groups()));
+        for (TrialSummary t : results.trials()) {
+            if (!t.result().confusions().isEmpty()) {
+                AtomicFiles.write(store.trialDir(t.trial().trialId()).resolve(CLASSES_CSV),
+                        writer -> TableFormat.CSV.writeOut(Tables.classes(t.result().confusions()), writer));
+            }
+        }
+        boolean plotted = drawPlots(dir.resolve(PLOTS_DIR), results, warnings);
+        AtomicFiles.write(dir.resolve(REPORT_MD),
+                writer -> ReportMarkdown.write(writer, results, plotted, diffPages(dir)));
+    }
+
+    /** Draws every chart; false (with a warning) when the JVM cannot render, e.g. no fonts installed. */
+    private static boolean drawPlots(Path plots, Results results, PrintStream warnings) {
+        Set<Path> drawn = new HashSet<>();
+        try {
+            for (TrialSummary t : results.trials()) {
+                if (t.result().epochs().isEmpty()) {
+                    continue;
+                }
+                Path curves = plots.resolve(ReportMarkdown.curvesPlot(t));
+                Plots.learningCurves(curves, t.result());
+                drawn.add(curves);
+                for (EpochConfusion c : ReportMarkdown.heatmapsOf(t)) {
+                    Path heatmap = plots.resolve(ReportMarkdown.confusionPlot(t, c.at()));
+                    Plots.confusion(heatmap, t.result(), c);
+                    drawn.add(heatmap);
+                }
+            }
+            if (!results.groups().isEmpty()) {
+                drawn.add(plots.resolve(ReportMarkdown.ACCURACY_VS_PARAMS));
+                Plots.accuracyVsParams(plots.resolve(ReportMarkdown.ACCURACY_VS_PARAMS), results.groups());
+                drawn.add(plots.resolve(ReportMarkdown.ACCURACY_VS_TIME));
+                Plots.accuracyVsTime(plots.resolve(ReportMarkdown.ACCURACY_VS_TIME), results.groups());
+            }
+            for (Group g : results.groups()) {
+                if (g.n() > 1) {
+                    Path members = plots.resolve(ReportMarkdown.membersPlot(g));
+                    Plots.members(members, g);
+                    drawn.add(members);
+                }
+            }
+        } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
+            warnings.println("warning: charts not drawn (" + e + "); tables are complete. On Debian: "
+                    + "apt-get install fontconfig fonts-dejavu-core");
+            return false;
+        }
+        removeStalePlots(plots, drawn);
+        return true;
+    }
+
+    /** Charts of trials no longer in the directory go; requested difference charts stay. */
+    private static void removeStalePlots(Path plots, Set<Path> drawn) {
+        if (!Files.isDirectory(plots)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(plots)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".png") && !name.startsWith(DIFF_PREFIX) && !drawn.contains(file)) {
+                    Files.delete(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The difference pages made earlier on request, by file name. */
+    static List<String> diffPages(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith(DIFF_PREFIX) && n.endsWith(".md")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Every trial's rows under one header, printed by the same formatter that wrote them. */
-    private static void allEpochs(Writer writer, List<ComparisonTable.TrialEpochs> trials) throws IOException {
+    private static void allEpochs(Writer writer, List<TrialSummary> trials) throws IOException {
         CSVPrinter printer = new CSVPrinter(writer, EpochsCsv.FORMAT);
         EpochsCsv.printHeader(printer);
-        for (ComparisonTable.TrialEpochs t : trials) {
-            for (EpochRecord row : t.epochs()) {
+        for (TrialSummary t : trials) {
+            for (EpochRecord row : t.result().epochs()) {
                 EpochsCsv.printRow(printer, row, t.trial());
             }
         }

@@ -6,6 +6,7 @@ import dev.sweeprunner.UserError;
 import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.AtomicFiles;
 import dev.sweeprunner.records.Provenance;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
@@ -30,7 +31,7 @@ import java.util.stream.Stream;
  */
 public final class Sweep {
     /** Where results go, on which device, and whether to move earlier results aside first. */
-    public record Options(Path resultsDir, DeviceChoice device, boolean fresh) {}
+    public record Options(Path resultsDir, DeviceChoice device, boolean fresh, boolean progress) {}
 
     /** Counts for the closing line and the exit code. */
     public record Outcome(int trained, int skipped, int failed) {}
@@ -48,6 +49,7 @@ public final class Sweep {
             moveAside(options.resultsDir());
         }
         TrialStore store = new TrialStore(options.resultsDir());
+        keepExperimentFile(plan, options.resultsDir());
         List<Trial> pending = new ArrayList<>();
         for (Trial trial : plan.trials()) {
             Optional<TrialRecord> earlier = store.read(trial.id());
@@ -65,19 +67,20 @@ public final class Sweep {
         }
         int failed = 0;
         if (!pending.isEmpty()) {
-            failed = train(plan, pending, store, options.device());
+            failed = train(plan, pending, store, options);
         } else {
             out.println("Every trial is already completed; run with --fresh to measure again.");
         }
-        Report.write(store, plan.spec().name(), plan.spec().description());
-        out.println("Results: " + options.resultsDir().resolve(Report.SUMMARY_CSV) + ", "
+        Report.write(store, plan.spec().name(), plan.spec().description(), out);
+        out.println("Results: " + options.resultsDir().resolve(Report.REPORT_MD) + ", "
+                + options.resultsDir().resolve(Report.SUMMARY_CSV) + ", "
                 + options.resultsDir().resolve(Report.COMPARISON_MD));
         return new Outcome(pending.size() - failed, plan.trials().size() - pending.size(), failed);
     }
 
-    private int train(Plan plan, List<Trial> pending, TrialStore store, DeviceChoice choice) {
+    private int train(Plan plan, List<Trial> pending, TrialStore store, Options options) {
         Engine engine = Engine.getInstance();
-        Device device = choice.resolve(engine);
+        Device device = options.device().resolve(engine);
         Provenance provenance = RunEnvironment.capture(engine, device);
         out.printf("Training %d trial(s) on %s (%s %s, %d intra-op threads)%n", pending.size(), provenance.device(),
                 provenance.engine(), provenance.pytorchVersion(), provenance.intraOpThreads());
@@ -86,10 +89,16 @@ public final class Sweep {
         int failed = 0;
         try (TrainingData arrays = TrainingData.create(data, plan.spec().data(), trainLimit, device)) {
             TrainingLoop loop = new TrainingLoop(device);
+            long epochs = pending.stream().mapToLong(t -> t.config().epochs()).sum();
+            ProgressListener progress = new ProgressListener(pending.size(), epochs);
             for (Trial trial : pending) {
-                TrialListener listener = TrialListener.all(List.of(
-                        new ConsoleListener(out, plan.trials().size()),
-                        new RecordingListener(store, plan.spec().name(), provenance)));
+                List<TrialListener> listeners = new ArrayList<>();
+                if (options.progress()) {
+                    listeners.add(progress); // first: its bar is cleared before the epoch line is printed
+                }
+                listeners.add(new ConsoleListener(out, plan.trials().size()));
+                listeners.add(new RecordingListener(store, plan.spec().name(), provenance));
+                TrialListener listener = TrialListener.all(listeners);
                 try {
                     loop.train(trial, arrays, listener);
                 } catch (UserError e) {
@@ -100,6 +109,27 @@ public final class Sweep {
             }
         }
         return failed;
+    }
+
+    /** Whether a live progress bar makes sense: a terminal, not CI (see {@link ProgressListener}). */
+    public static boolean interactive() {
+        return ProgressListener.interactive();
+    }
+
+    /**
+     * A copy of the experiment file beside its results: what was asked for stays with what was
+     * measured, and {@code runner report DIR} takes the experiment's name and description from it.
+     */
+    private static void keepExperimentFile(Plan plan, Path resultsDir) {
+        if (!Files.isRegularFile(plan.spec().file())) {
+            return; // a spec built in memory (tests) has no file to keep
+        }
+        try {
+            String text = Files.readString(plan.spec().file());
+            AtomicFiles.write(resultsDir.resolve(Report.EXPERIMENT_YAML), writer -> writer.write(text));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + plan.spec().file() + " to " + resultsDir, e);
+        }
     }
 
     /** {@code --fresh}: earlier results move to a dated sibling directory; nothing is deleted. */

@@ -1,37 +1,18 @@
 package dev.sweeprunner.records;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import dev.sweeprunner.report.SummaryCsv;
-import dev.sweeprunner.report.SummaryRow;
+import dev.sweeprunner.Golden;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.csv.CSVPrinter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Seals the machine-readable formats: a change to a header or number format must update a golden file. */
+@ExtendWith(Golden.CommaDecimalLocale.class)
 class GoldenFormatTest {
-    private Locale saved;
-
-    @BeforeEach
-    void commaDecimalLocale() {
-        saved = Locale.getDefault();
-        Locale.setDefault(Locale.GERMANY); // numbers must not turn into "0,5"
-    }
-
-    @AfterEach
-    void restore() {
-        Locale.setDefault(saved);
-    }
-
     static TrialRecord trial() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("arch", "cnn");
@@ -60,21 +41,6 @@ class GoldenFormatTest {
         EpochsCsv.printRow(printer, new EpochRecord("0123456789", 1, 0.5, 0.8125, 0.4, 0.85, Double.NaN, 0.8799,
                 0.001, 3.25, 3.25), trial());
         printer.flush();
-        assertEquals(golden("epochs.csv"), out.toString());
-    }
-
-    @Test
-    void summaryCsv() throws IOException {
-        StringWriter out = new StringWriter();
-        EpochRecord e1 = new EpochRecord("0123456789", 1, 0.5, 0.8, 0.4, 0.87, 0.4, 0.86, 0.001, 3.0, 3.0);
-        EpochRecord e2 = new EpochRecord("0123456789", 2, 0.4, 0.85, 0.35, 0.865, 0.38, 0.881, 0.001, 3.0, 6.5);
-        SummaryCsv.write(out, List.of(SummaryRow.of(trial(), List.of(e1, e2))));
-        assertEquals(golden("summary.csv"), out.toString());
-    }
-
-    private static String golden(String name) throws IOException {
-        try (InputStream in = GoldenFormatTest.class.getResourceAsStream("/golden/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        Golden.assertMatches("epochs.csv", out.toString());
     }
 }

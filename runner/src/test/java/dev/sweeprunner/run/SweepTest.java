@@ -1,6 +1,7 @@
 package dev.sweeprunner.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,12 +10,14 @@ import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.PlanOverrides;
 import dev.sweeprunner.plan.Planner;
+import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.EpochsCsv;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
 import dev.sweeprunner.records.TrialStore;
 import dev.sweeprunner.report.Report;
+import dev.sweeprunner.report.TrialSummary;
 import dev.sweeprunner.spec.SpecParser;
 import dev.sweeprunner.spec.YamlReader;
 import java.io.ByteArrayOutputStream;
@@ -51,7 +54,7 @@ class SweepTest {
 
     private Sweep.Outcome sweep(Path results, boolean fresh) {
         Sweep sweep = new Sweep(new PrintStream(log, true, StandardCharsets.UTF_8), () -> DATA);
-        return sweep.run(plan(EXPERIMENT), new Sweep.Options(results, DeviceChoice.CPU, fresh));
+        return sweep.run(plan(EXPERIMENT), new Sweep.Options(results, DeviceChoice.CPU, fresh, false));
     }
 
     @Test
@@ -68,8 +71,21 @@ class SweepTest {
             assertEquals(List.of(1, 2), store.readEpochs(trial.trialId()).stream().map(EpochRecord::epoch).toList());
             assertEquals("cpu", trial.provenance().device());
             assertEquals("0.35.1", trial.provenance().djlVersion());
+            List<EpochRecord> epochs = store.readEpochs(trial.trialId());
+            List<EpochConfusion> confusions = store.readConfusion(trial.trialId(), TrialSummary.CLASS_NAMES);
+            assertEquals(List.of(EpochConfusion.At.BEST, EpochConfusion.At.LAST),
+                    confusions.stream().map(EpochConfusion::at).toList());
+            EpochConfusion last = confusions.get(1);
+            assertEquals(2, last.epoch());
+            assertEquals(DATA.testCount(), last.matrix().total(), "every test image counted once");
+            assertEquals(epochs.get(1).testAcc(), (double) last.matrix().correct() / last.matrix().total(), 1e-9,
+                    "trace / total is the recorded test accuracy");
+            int best = epochs.get(1).valAcc() > epochs.get(0).valAcc() ? 2 : 1;
+            assertEquals(best, confusions.get(0).epoch(), "best = highest validation accuracy, earlier on a tie");
         }
-        for (String file : List.of(Report.EPOCHS_CSV, Report.SUMMARY_CSV, Report.COMPARISON_MD)) {
+        assertFalse(Sweep.interactive(), "no console under the test runner: no progress bar, as in CI");
+        for (String file : List.of(Report.EPOCHS_CSV, Report.SUMMARY_CSV, Report.TRIALS_CSV, Report.COMPARISON_MD,
+                Report.REPORT_MD)) {
             assertTrue(Files.isRegularFile(results.resolve(file)), file);
         }
         assertEquals(1 + 4, Files.readAllLines(results.resolve(Report.EPOCHS_CSV)).size());
@@ -114,7 +130,7 @@ class SweepTest {
 
         Plan otherSeed = plan(EXPERIMENT.replace("seed: 3", "seed: 4"));
         new Sweep(new PrintStream(log, true, StandardCharsets.UTF_8), () -> DATA)
-                .run(otherSeed, new Sweep.Options(dir.resolve("c"), DeviceChoice.CPU, false));
+                .run(otherSeed, new Sweep.Options(dir.resolve("c"), DeviceChoice.CPU, false, false));
         List<String> c = metricsOnly(Files.readAllLines(dir.resolve("c").resolve(Report.EPOCHS_CSV)));
         assertNotEquals(a.subList(1, a.size()), c.subList(1, c.size()));
     }

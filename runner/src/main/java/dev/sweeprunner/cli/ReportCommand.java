@@ -1,0 +1,119 @@
+package dev.sweeprunner.cli;
+
+import dev.sweeprunner.UserError;
+import dev.sweeprunner.records.EpochConfusion;
+import dev.sweeprunner.records.TrialRecord;
+import dev.sweeprunner.records.TrialStore;
+import dev.sweeprunner.report.ConfusionDiff;
+import dev.sweeprunner.report.Report;
+import dev.sweeprunner.report.TableFormat;
+import dev.sweeprunner.report.Tables;
+import dev.sweeprunner.spec.ExperimentSpec;
+import dev.sweeprunner.spec.SpecParser;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "report", description = {
+    "Regenerate every derived file of a results directory (tables, plots, report.md) from its trial "
+            + "records alone, then print a table. Merges what several machines or shards wrote into one directory."})
+final class ReportCommand implements Callable<Integer> {
+    /** Which table is printed. */
+    enum Printed { SUMMARY, TRIALS }
+
+    @Parameters(paramLabel = "RESULTS_DIR", description = "a results directory, e.g. results/table1")
+    Path dir;
+
+    @Option(names = "--format", description = "md | csv | json (default: ${DEFAULT-VALUE})", defaultValue = "md",
+            converter = FormatConverter.class)
+    TableFormat format;
+
+    @Option(names = "--table", description = "summary (mean ± std per configuration) | trials (default: "
+            + "${DEFAULT-VALUE})", defaultValue = "summary", converter = PrintedConverter.class)
+    Printed table;
+
+    @Option(names = "--diff", arity = "2", paramLabel = "TRIAL",
+            description = "also write the confusion matrix of the first trial minus the second's (ids or prefixes)")
+    List<String> diff;
+
+    @Option(names = "--at", description = "best | last: which epoch's confusion matrices --diff compares "
+            + "(default: ${DEFAULT-VALUE})", defaultValue = "last", converter = AtConverter.class)
+    EpochConfusion.At at;
+
+    @Override
+    public Integer call() throws Exception {
+        TrialStore store = new TrialStore(dir);
+        List<TrialRecord> records = store.readAll();
+        if (records.isEmpty()) {
+            throw new UserError(dir + ": no trial records (expected " + dir.resolve(TrialStore.TRIALS_DIR)
+                    + "/<id>/trial.json)");
+        }
+        Path experimentFile = dir.resolve(Report.EXPERIMENT_YAML);
+        String name = records.get(0).experiment();
+        String description = "";
+        if (Files.isRegularFile(experimentFile)) {
+            ExperimentSpec spec = SpecParser.parse(experimentFile);
+            name = spec.name();
+            description = spec.description();
+        }
+        Report.Results results = Report.load(store, name, description);
+        ConfusionDiff.Result result = diff == null ? null : ConfusionDiff.of(results, diff.get(0), diff.get(1), at);
+        if (result != null) {
+            ConfusionDiff.write(dir, result); // first, so report.md links the new page
+        }
+        Report.write(store, results, System.err);
+        Writer out = new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
+        if (result != null) {
+            out.write(result.title() + "\n");
+            format.writeOut(ConfusionDiff.table(result), out);
+            out.flush();
+            System.err.println("Wrote " + dir.resolve(result.baseName() + ".md"));
+            return 0;
+        }
+        format.writeOut(table == Printed.SUMMARY ? Tables.summary(results.groups())
+                : Tables.trials(results.trials(), results.groups()), out);
+        out.flush();
+        System.err.println("Regenerated " + dir.resolve(Report.REPORT_MD) + " and the tables beside it ("
+                + results.trials().size() + " trials, " + results.groups().size() + " configurations)");
+        return 0;
+    }
+
+    static final class FormatConverter implements CommandLine.ITypeConverter<TableFormat> {
+        @Override
+        public TableFormat convert(String value) {
+            return parse(TableFormat.class, value, "md, csv or json");
+        }
+    }
+
+    static final class PrintedConverter implements CommandLine.ITypeConverter<Printed> {
+        @Override
+        public Printed convert(String value) {
+            return parse(Printed.class, value, "summary or trials");
+        }
+    }
+
+    static final class AtConverter implements CommandLine.ITypeConverter<EpochConfusion.At> {
+        @Override
+        public EpochConfusion.At convert(String value) {
+            return parse(EpochConfusion.At.class, value, "best or last");
+        }
+    }
+
+    /** Case-insensitive enum names; anything else is a usage error (exit 2). */
+    static <E extends Enum<E>> E parse(Class<E> type, String value, String expected) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException("expected " + expected + ", got '" + value + "'");
+        }
+    }
+}

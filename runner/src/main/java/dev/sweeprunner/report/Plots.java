@@ -1,0 +1,226 @@
+package dev.sweeprunner.report;
+
+import dev.sweeprunner.records.AtomicFiles;
+import dev.sweeprunner.records.ConfusionMatrix;
+import dev.sweeprunner.records.EpochConfusion;
+import dev.sweeprunner.records.EpochRecord;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.HeatMapStyler;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * PNG charts drawn by XChart. Sizes are chosen to be readable at 100% zoom on a laptop screen:
+ * one chart is 800×500 px, a pair side by side 1400×500.
+ */
+public final class Plots {
+    public static final int WIDTH = 800;
+    public static final int HEIGHT = 500;
+    /** Architecture families get fixed colours so FCN and CNN look the same in every chart. */
+    private static final Color FCN_COLOUR = new Color(0x1f77b4);
+    private static final Color CNN_COLOUR = new Color(0xd62728);
+    /** Beyond this max/min ratio a linear x axis squeezes the small values together; log labels only decades. */
+    private static final double LOG_AXIS_SPAN = 30;
+    private static final Font CELL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+
+    private Plots() {}
+
+    /** Train and validation loss; train, validation and test accuracy, per epoch. */
+    public static void learningCurves(Path file, TrialResult t) {
+        String name = t.trial().network() + " (" + t.id() + ")";
+        XYChart loss = xy("Loss: " + name, "epoch", "cross-entropy loss");
+        series(loss, "train", t.epochs(), EpochRecord::trainLoss, 1);
+        series(loss, "validation", t.epochs(), EpochRecord::valLoss, 1);
+        XYChart accuracy = xy("Accuracy: " + name, "epoch", "accuracy (%)");
+        series(accuracy, "train", t.epochs(), EpochRecord::trainAcc, 100);
+        series(accuracy, "validation", t.epochs(), EpochRecord::valAcc, 100);
+        series(accuracy, "test", t.epochs(), EpochRecord::testAcc, 100);
+        for (XYChart chart : List.of(loss, accuracy)) {
+            chart.getStyler().setXAxisDecimalPattern("#");
+        }
+        side(file, List.of(loss, accuracy));
+    }
+
+    /** One point per configuration (mean test accuracy, ± std as error bars), one line per family. */
+    public static void accuracyVsParams(Path file, List<Group> groups) {
+        XYChart chart = xy("Test accuracy vs trainable parameters (last epoch)", "trainable parameters",
+                "test accuracy (%)");
+        families(chart, groups, g -> g.first().params());
+        save(file, chart);
+    }
+
+    /** Accuracy bought per second of training: mean test accuracy against mean training time. */
+    public static void accuracyVsTime(Path file, List<Group> groups) {
+        XYChart chart = xy("Test accuracy vs training time (last epoch)", "training time (s)", "test accuracy (%)");
+        families(chart, groups, g -> g.stats(Metric.TRAINING_TIME_S).mean());
+        save(file, chart);
+    }
+
+    /**
+     * For a configuration run several times (seeds or folds): each member's validation accuracy per
+     * epoch, and each member's best validation accuracy as bars, mean ± std in the title.
+     */
+    public static void members(Path file, Group g) {
+        String label = memberLabel(g);
+        XYChart curves = xy("Validation accuracy per " + label + ": " + g.first().network(), "epoch",
+                "validation accuracy (%)");
+        curves.getStyler().setXAxisDecimalPattern("#");
+        List<String> names = new ArrayList<>();
+        List<Double> bests = new ArrayList<>();
+        for (TrialSummary m : g.members()) {
+            String name = label + " " + m.trial().setting(label);
+            series(curves, name, m.result().epochs(), EpochRecord::valAcc, 100);
+            names.add(name);
+            bests.add(100 * m.value(Metric.BEST_VAL_ACC));
+        }
+        Stats s = g.stats(Metric.BEST_VAL_ACC);
+        CategoryChart bars = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(String.format(Locale.ROOT, "Best validation accuracy per %s: %.2f ± %.2f %% (n = %d)", label,
+                        100 * s.mean(), 100 * s.std(), s.n()))
+                .xAxisTitle(label).yAxisTitle("best validation accuracy (%)").build();
+        bars.addSeries("best validation accuracy", names, bests);
+        bars.getStyler().setLegendVisible(false);
+        bars.getStyler().setYAxisMin(Math.floor(bests.stream().mapToDouble(Double::doubleValue).min().orElse(1) - 1));
+        bars.getStyler().setYAxisDecimalPattern("0.0");
+        side(file, List.of(curves, bars));
+    }
+
+    /** Rows = true class, normalised to % of that class, each cell labelled. */
+    public static void confusion(Path file, TrialResult t, EpochConfusion c) {
+        ConfusionMatrix m = c.matrix();
+        List<Number[]> cells = new ArrayList<>();
+        for (int tr = 0; tr < m.classes(); tr++) {
+            long support = m.support(tr);
+            for (int p = 0; p < m.classes(); p++) {
+                double share = support == 0 ? 0 : 100.0 * m.count(tr, p) / support;
+                cells.add(new Number[] {p, m.classes() - 1 - tr, share});
+            }
+        }
+        HeatMapChart chart = heatMap(String.format(Locale.ROOT,
+                "Confusion (test, %s epoch %d, %% of true class): %s", c.at().csvName(), c.epoch(),
+                t.trial().network()), cells);
+        chart.getStyler().setMin(0).setMax(100).setRangeColors(new Color[] {Color.WHITE, new Color(0x08306b)});
+        save(file, chart);
+    }
+
+    /** a − b in images per cell; blue = a predicts that cell less often, red = more often. */
+    public static void confusionDifference(Path file, String title, ConfusionMatrix difference) {
+        List<Number[]> cells = new ArrayList<>();
+        long extreme = 1;
+        for (int tr = 0; tr < difference.classes(); tr++) {
+            for (int p = 0; p < difference.classes(); p++) {
+                long d = difference.count(tr, p);
+                extreme = Math.max(extreme, Math.abs(d));
+                cells.add(new Number[] {p, difference.classes() - 1 - tr, d});
+            }
+        }
+        HeatMapChart chart = heatMap(title, cells);
+        chart.getStyler().setMin(-extreme).setMax(extreme)
+                .setRangeColors(new Color[] {new Color(0x2166ac), Color.WHITE, new Color(0xb2182b)})
+                .setHeatMapValueDecimalPattern("+0;-0");
+        save(file, chart);
+    }
+
+    private static HeatMapChart heatMap(String title, List<Number[]> cells) {
+        List<String> predicted = TrialSummary.CLASS_NAMES;
+        List<String> trueClasses = new ArrayList<>(TrialSummary.CLASS_NAMES);
+        java.util.Collections.reverse(trueClasses); // true class 0 at the top, like a printed matrix
+        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH + 100).height(HEIGHT + 200).title(title)
+                .xAxisTitle("predicted class").yAxisTitle("true class").build();
+        chart.addSeries("confusion", predicted, trueClasses, cells);
+        HeatMapStyler styler = chart.getStyler();
+        styler.setShowValue(true).setValueFont(CELL_FONT).setHeatMapValueDecimalPattern("0.0");
+        styler.setXAxisLabelRotation(45);
+        styler.setLegendPosition(Styler.LegendPosition.OutsideE);
+        styler.setPlotContentSize(0.95);
+        return chart;
+    }
+
+    private static void families(XYChart chart, List<Group> groups, ToDoubleFunction<Group> x) {
+        for (String arch : List.of("fcn", "cnn")) {
+            List<Group> family = groups.stream().filter(g -> g.first().setting("arch").equals(arch))
+                    .sorted(Comparator.comparingDouble(x)).toList();
+            if (family.isEmpty()) {
+                continue;
+            }
+            double[] xs = family.stream().mapToDouble(x).toArray();
+            double[] ys = family.stream().mapToDouble(g -> 100 * g.stats(Metric.TEST_ACC).mean()).toArray();
+            double[] errors = family.stream().mapToDouble(g -> {
+                double std = g.stats(Metric.TEST_ACC).std();
+                return Double.isNaN(std) ? 0 : 100 * std;
+            }).toArray();
+            Color colour = arch.equals("fcn") ? FCN_COLOUR : CNN_COLOUR;
+            XYSeries s = chart.addSeries(arch.toUpperCase(Locale.ROOT), xs, ys, errors);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setLineColor(colour);
+            s.setMarkerColor(colour);
+        }
+        chart.getStyler().setYAxisDecimalPattern("0.0");
+        double[] xs = groups.stream().mapToDouble(x).filter(v -> v > 0).toArray();
+        double min = java.util.Arrays.stream(xs).min().orElse(1);
+        double max = java.util.Arrays.stream(xs).max().orElse(1);
+        if (max / min > LOG_AXIS_SPAN) {
+            chart.getStyler().setXAxisLogarithmic(true);
+            chart.setXAxisTitle(chart.getXAxisTitle() + ", log scale");
+        }
+        chart.getStyler().setXAxisDecimalPattern("#,###");
+    }
+
+    private static XYChart xy(String title, String xTitle, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal)
+                .setMarkerSize(5);
+        return chart;
+    }
+
+    private static void series(XYChart chart, String name, List<EpochRecord> epochs,
+            ToDoubleFunction<EpochRecord> value, double scale) {
+        List<EpochRecord> present = epochs.stream().filter(e -> !Double.isNaN(value.applyAsDouble(e))).toList();
+        if (present.isEmpty()) {
+            return;
+        }
+        chart.addSeries(name, present.stream().mapToDouble(EpochRecord::epoch).toArray(),
+                present.stream().mapToDouble(e -> scale * value.applyAsDouble(e)).toArray());
+    }
+
+    private static String memberLabel(Group g) {
+        return g.first().config().containsKey("fold") ? "fold" : "seed";
+    }
+
+    private static void save(Path file, Chart<?, ?> chart) {
+        try {
+            AtomicFiles.writeBytes(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot draw " + file, e);
+        }
+    }
+
+    private static void side(Path file, List<? extends Chart<?, ?>> charts) {
+        try {
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            BitmapEncoder.saveBitmap(new ArrayList<>(charts), 1, charts.size(), png, BitmapEncoder.BitmapFormat.PNG);
+            AtomicFiles.writeBytes(file, png.toByteArray());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot draw " + file, e);
+        }
+    }
+}

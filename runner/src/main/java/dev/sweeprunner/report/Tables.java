@@ -1,0 +1,131 @@
+package dev.sweeprunner.report;
+
+import dev.sweeprunner.records.EpochConfusion;
+import dev.sweeprunner.records.EpochsCsv;
+import dev.sweeprunner.records.TrialRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The machine-readable tables of a results directory, as data: summary (one row per
+ * configuration, mean and std over seeds/folds), trials (one row per trial) and a trial's
+ * classification report. Writers are {@link TableFormat}s.
+ */
+public final class Tables {
+    /** Table 1's columns lead, so the CSV reads like the reference table. */
+    private static final List<String> LEADING = List.of("model", "weights", "lr", "epochs", "dropout");
+    private static final List<String> NUMERIC_SETTINGS = List.of("weights", "lr", "epochs", "dropout", "budget",
+            "batch_size", "seed");
+    /** What identifies a configuration beyond Table 1's columns. */
+    private static final List<String> IDENTITY = List.of("arch", "budget", "network", "optimizer", "init",
+            "batch_size");
+
+    private Tables() {}
+
+    public static Table summary(List<Group> groups) {
+        Table.Builder table = settingColumns(new Table.Builder(), LEADING).number("n");
+        for (Metric m : Metric.values()) {
+            table.number(m.column() + "_mean").number(m.column() + "_std");
+        }
+        settingColumns(table, IDENTITY).text("seeds").text("trial_ids").text("device").text("group");
+        for (Group g : groups) {
+            List<String> row = settings(g.first(), LEADING);
+            row.add(Integer.toString(g.n()));
+            for (Metric m : Metric.values()) {
+                Stats s = g.stats(m);
+                row.add(m.formatStatistic(s.mean()));
+                row.add(m.formatStatistic(s.std()));
+            }
+            row.addAll(settings(g.first(), IDENTITY));
+            row.add(g.memberValues("seed"));
+            row.add(String.join(" ", g.members().stream().map(t -> t.trial().trialId()).toList()));
+            row.add(device(g.first()));
+            row.add(g.id());
+            table.row(row);
+        }
+        return table.build();
+    }
+
+    /** Every trial, completed or not; {@code group} links it to its summary row. */
+    public static Table trials(List<TrialSummary> trials, List<Group> groups) {
+        Table.Builder table = settingColumns(new Table.Builder(), LEADING);
+        for (Metric m : Metric.values()) {
+            table.number(m.column());
+        }
+        settingColumns(table, IDENTITY).number("seed").text("trial_id").text("group").text("device").text("status");
+        Map<String, String> groupOf = new HashMap<>();
+        groups.forEach(g -> g.members().forEach(m -> groupOf.put(m.trial().trialId(), g.id())));
+        for (TrialSummary t : trials) {
+            List<String> row = settings(t.trial(), LEADING);
+            for (Metric m : Metric.values()) {
+                row.add(m.format(t.value(m)));
+            }
+            row.addAll(settings(t.trial(), IDENTITY));
+            row.add(t.trial().setting("seed"));
+            row.add(t.trial().trialId());
+            row.add(groupOf.getOrDefault(t.trial().trialId(), "")); // failed trials belong to no group
+            row.add(device(t.trial()));
+            row.add(t.trial().status().csvName());
+            table.row(row);
+        }
+        return table.build();
+    }
+
+    /**
+     * classes.csv: precision, recall, F1 and support per class on the test set, at the best and the
+     * last epoch, each followed by the macro and weighted averages (scikit-learn's report).
+     */
+    public static Table classes(List<EpochConfusion> confusions) {
+        Table.Builder table = new Table.Builder().text("at").number("epoch").text("class").number("precision")
+                .number("recall").number("f1").number("support");
+        for (EpochConfusion c : confusions) {
+            List<ClassMetrics.ClassRow> rows = ClassMetrics.rows(c.matrix(), TrialSummary.CLASS_NAMES);
+            List<ClassMetrics.ClassRow> all = new ArrayList<>(rows);
+            long support = c.matrix().total();
+            all.add(new ClassMetrics.ClassRow("macro avg", ClassMetrics.macro(rows, ClassMetrics.ClassRow::precision),
+                    ClassMetrics.macro(rows, ClassMetrics.ClassRow::recall),
+                    ClassMetrics.macro(rows, ClassMetrics.ClassRow::f1), support));
+            all.add(new ClassMetrics.ClassRow("weighted avg",
+                    ClassMetrics.weighted(rows, ClassMetrics.ClassRow::precision),
+                    ClassMetrics.weighted(rows, ClassMetrics.ClassRow::recall),
+                    ClassMetrics.weighted(rows, ClassMetrics.ClassRow::f1), support));
+            for (ClassMetrics.ClassRow r : all) {
+                table.row(List.of(c.at().csvName(), Integer.toString(c.epoch()), r.name(),
+                        EpochsCsv.metric(r.precision()), EpochsCsv.metric(r.recall()),
+                        EpochsCsv.metric(r.f1()), Long.toString(r.support())));
+            }
+        }
+        return table.build();
+    }
+
+    private static Table.Builder settingColumns(Table.Builder table, List<String> keys) {
+        keys.forEach(k -> {
+            if (NUMERIC_SETTINGS.contains(k)) {
+                table.number(k);
+            } else {
+                table.text(k);
+            }
+        });
+        return table;
+    }
+
+    private static List<String> settings(TrialRecord trial, List<String> keys) {
+        List<String> values = new ArrayList<>();
+        for (String key : keys) {
+            values.add(switch (key) {
+                case "model" -> trial.setting("arch").toUpperCase(Locale.ROOT);
+                case "weights" -> Long.toString(trial.params());
+                case "network" -> trial.network();
+                default -> trial.setting(key);
+            });
+        }
+        return values;
+    }
+
+    private static String device(TrialRecord trial) {
+        return trial.provenance() == null ? "" : trial.provenance().device();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.sweeprunner.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sweeprunner.Golden;
+import dev.sweeprunner.records.ConfusionCsv;
+import dev.sweeprunner.records.EpochConfusion;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Golden files for every table the report writes, in every format, under a comma-decimal locale. */
+@ExtendWith(Golden.CommaDecimalLocale.class)
+class ReportFormatsTest {
+    private static List<Group> groups() {
+        return Group.of(ReportFixtures.summaries());
+    }
+
+    @Test
+    void summaryInEveryFormat() throws IOException {
+        Table summary = Tables.summary(groups());
+        for (TableFormat format : TableFormat.values()) {
+            assertGolden("summary." + format.extension(), write(format, summary));
+        }
+    }
+
+    @Test
+    void trialsCsv() throws IOException {
+        assertGolden("trials.csv", write(TableFormat.CSV, Tables.trials(ReportFixtures.summaries(), groups())));
+    }
+
+    @Test
+    void classesCsv() throws IOException {
+        TrialResult fcn = ReportFixtures.results().get(3);
+        assertGolden("classes.csv", write(TableFormat.CSV, Tables.classes(fcn.confusions())));
+    }
+
+    @Test
+    void confusionCsvRoundTrips() throws IOException {
+        List<EpochConfusion> matrices = ReportFixtures.results().get(3).confusions();
+        StringWriter out = new StringWriter();
+        ConfusionCsv.write(out, TrialSummary.CLASS_NAMES, matrices);
+        assertGolden("confusion.csv", out.toString());
+        Path file = Files.createTempFile("confusion", ".csv");
+        Files.writeString(file, out.toString());
+        assertEquals(matrices, ConfusionCsv.read(file, TrialSummary.CLASS_NAMES));
+        Files.delete(file);
+    }
+
+    @Test
+    void comparisonMarkdown() throws IOException {
+        StringWriter out = new StringWriter();
+        ComparisonTable.write(out, "fixture", "Hand-made trials.", ReportFixtures.summaries(), groups());
+        assertGolden("comparison.md", out.toString());
+    }
+
+    @Test
+    void confusionDifferenceTable() throws IOException {
+        Report.Results results = new Report.Results("fixture", "", ReportFixtures.summaries(), groups());
+        ConfusionDiff.Result diff = ConfusionDiff.of(results, "f1", "c1", EpochConfusion.At.LAST);
+        assertEquals("confusion-diff-f100000000-minus-c100000000-last", diff.baseName());
+        assertGolden("confusion-diff.csv", write(TableFormat.CSV, ConfusionDiff.table(diff)));
+    }
+
+    private static String write(TableFormat format, Table table) throws IOException {
+        StringWriter out = new StringWriter();
+        format.writeOut(table, out);
+        return out.toString();
+    }
+
+    private static void assertGolden(String name, String actual) throws IOException {
+        Golden.assertMatches(name, actual);
+    }
+}
