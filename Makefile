@@ -10,7 +10,9 @@ JAVA := java -Dai.djl.offline=true -jar $(JAR)
 SOURCES := $(shell find runner/src/main -type f) pom.xml runner/pom.xml
 DATASET_DIR := /usr/share/datasets/fashion-mnist
 
-.PHONY: build sweep report test data info plan clean dataset fonts
+IMAGE ?= sweeprunner:cuda12.8
+
+.PHONY: build sweep report test data info plan clean dataset fonts docker-build docker-sweep docker-lint
 
 build: $(JAR)
 
@@ -51,6 +53,21 @@ info: $(JAR)
 
 test: dataset fonts
 	mvn -B -ntp test
+
+# The CUDA image (docker/Dockerfile): libtorch 2.7.1+cu128 is fetched while it builds.
+docker-build:
+	docker build -f docker/Dockerfile -t $(IMAGE) .
+
+# Same experiment files; results land in ./results on the host, written as your user.
+docker-sweep:
+	mkdir -p results
+	docker run --rm --gpus all --user "$$(id -u):$$(id -g)" -e HOME=/tmp \
+	  -v "$(CURDIR)/results:/work/results" -v "$(CURDIR)/experiments:/work/experiments:ro" \
+	  $(IMAGE) sweep $(EXP) $(ARGS)
+
+# dockerfilelint from the npm registry (no Docker engine needed).
+docker-lint:
+	npx --yes dockerfilelint@1.8.0 docker/Dockerfile
 
 clean:
 	$(MVN) clean

@@ -1,14 +1,23 @@
 package dev.sweeprunner.cli;
 
+import ai.djl.engine.Engine;
+import dev.sweeprunner.UserError;
 import dev.sweeprunner.data.DatasetLocator;
 import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.Planner;
+import dev.sweeprunner.plan.Shard;
 import dev.sweeprunner.run.DeviceChoice;
+import dev.sweeprunner.run.InProcessRunner;
 import dev.sweeprunner.run.Sweep;
+import dev.sweeprunner.run.WorkerRunner;
 import dev.sweeprunner.spec.ExperimentSpec;
 import dev.sweeprunner.spec.SpecParser;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,6 +48,33 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "move earlier results aside and start over")
     boolean fresh;
 
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "1", description = "trials at once, each in its own "
+            + "worker JVM (default: ${DEFAULT-VALUE}; 0 = in this JVM, no isolation)")
+    int workers;
+
+    @Option(names = "--threads", paramLabel = "T", description = "intra-op threads per worker (default: cores / workers)")
+    Integer threads;
+
+    @Option(names = "--shard", paramLabel = "I/N|auto", description = "run shard I of N of the plan; auto reads Slurm "
+            + "array or Kubernetes Indexed Job variables")
+    String shard;
+
+    @Option(names = "--shard-count", paramLabel = "N", description = "shard count for --shard auto on Kubernetes "
+            + "(default: env " + Shard.COUNT_VARIABLE + ")")
+    Integer shardCount;
+
+    @Option(names = "--retry-failed", description = "run only the trials that failed or were interrupted")
+    boolean retryFailed;
+
+    @Option(names = "--max-failures", paramLabel = "N", description = "start no new trial after N failures")
+    Integer maxFailures;
+
+    @Option(names = "--fail-fast", description = "stop the whole sweep at the first failed trial")
+    boolean failFast;
+
+    @Option(names = "--lease-seconds", hidden = true, description = "claim lease (tests)")
+    Long leaseSeconds;
+
     @Option(names = "--no-progress", description = "no live progress bar (it is shown only on a terminal, never in CI)")
     boolean noProgress;
 
@@ -49,16 +85,56 @@ final class SweepCommand implements Callable<Integer> {
     public Integer call() {
         ExperimentSpec spec = SpecParser.parse(file);
         Plan plan = Planner.plan(spec, CliOverrides.of(epochs, trainLimit));
+        if (workers < 0) {
+            throw new UserError("--workers: must be 0 (this JVM) or more, got " + workers);
+        }
+        if (maxFailures != null && maxFailures < 1) {
+            throw new UserError("--max-failures: must be at least 1, got " + maxFailures);
+        }
+        if (threads != null && threads < 1) {
+            throw new UserError("--threads: must be at least 1, got " + threads);
+        }
+        if (device == DeviceChoice.GPU) {
+            device.resolve(Engine.getInstance()); // no GPU is a user error here, not a failed trial per worker
+        }
         Path dir = results != null ? results : RESULTS_ROOT.resolve(spec.name());
-        Sweep sweep = new Sweep(System.out, () -> {
-            DatasetLocator.Found found = data.locate(spec.data().dir());
-            System.out.println("Fashion-MNIST: " + found.dir() + " (" + found.source() + ")");
-            return FashionMnist.load(found.dir(), true);
-        });
-        Sweep.Outcome outcome = sweep.run(plan, new Sweep.Options(dir, device, fresh, !noProgress && Sweep.interactive()));
-        System.out.printf("Done: %d trained, %d already completed, %d failed%n", outcome.trained(), outcome.skipped(),
-                outcome.failed());
+        // found (or downloaded and verified) once here, so workers never race to download it
+        DatasetLocator.Found found = data.locate(spec.data().dir());
+        System.out.println("Fashion-MNIST: " + found.dir() + " (" + found.source() + ")");
+        Sweep.Options options = Sweep.Options.defaults(dir).withFresh(fresh).withWorkers(workers)
+                .withShard(shard == null ? Shard.ALL : Shard.parse(shard, shardCount, System.getenv()))
+                .withRetryFailed(retryFailed)
+                .withFailurePolicy(maxFailures == null ? Integer.MAX_VALUE : maxFailures, failFast)
+                .withProgress(!noProgress && Sweep.interactive())
+                .withLease(leaseSeconds == null ? Sweep.DEFAULT_LEASE : Duration.ofSeconds(leaseSeconds));
+        Sweep sweep = new Sweep(System.out, workers == 0
+                ? (p, store, progress) -> new InProcessRunner(p, store, System.out, device,
+                        () -> FashionMnist.load(found.dir(), true), progress == null ? List.of() : List.of(progress))
+                : (p, store, progress) -> new WorkerRunner(workerCommand(found.dir(), dir), store, spec.name(),
+                        System.out, progress));
+        Sweep.Outcome outcome = sweep.run(plan, options);
+        System.out.println("Done: " + outcome);
         return outcome.failed() > 0 ? Main.EXIT_FAILURE : 0;
+    }
+
+    /** The same runner, in a new JVM, with this sweep's plan settings and its share of the cores. */
+    private List<String> workerCommand(Path dataDir, Path resultsDir) {
+        int perWorker = threads != null ? threads
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, workers));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+                "-Dai.djl.pytorch.num_threads=" + perWorker,
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "worker", file.toString(),
+                "--results", resultsDir.toString(), "--device", device.name().toLowerCase(Locale.ROOT),
+                "--data-dir", dataDir.toString()));
+        if (epochs != null) {
+            command.addAll(List.of("--epochs", epochs.toString()));
+        }
+        if (trainLimit != null) {
+            command.addAll(List.of("--train-limit", trainLimit.toString()));
+        }
+        return command;
     }
 
     /** Accepts auto/cpu/gpu in any case; anything else is a usage error (exit 2). */

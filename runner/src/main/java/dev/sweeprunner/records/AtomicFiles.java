@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.UUID;
 
 /** Writes a file through a synced temporary and an atomic rename: readers see old or new, never half. */
 public final class AtomicFiles {
@@ -46,7 +47,8 @@ public final class AtomicFiles {
     }
 
     private static void writeVia(Path target, ChannelContent content) {
-        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        // unique per writer: two sweeps sharing a directory may rewrite the same report at once
+        Path temporary = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
@@ -56,6 +58,11 @@ public final class AtomicFiles {
             }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // the original error is the one to report
+            }
             throw new UncheckedIOException("cannot write " + target, e);
         }
     }

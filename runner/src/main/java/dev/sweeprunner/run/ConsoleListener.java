@@ -37,7 +37,9 @@ final class ConsoleListener implements TrialListener {
     @Override
     public void onTrialEnd(Trial trial, int epochsCompleted, double trainingTimeS, Throwable error) {
         if (error != null) {
-            out.printf(Locale.ROOT, "  %s FAILED after %d epochs: %s%n", trial.id(), epochsCompleted, error);
+            out.printf(Locale.ROOT, "  %s %s after %d epochs: %s%n", trial.id(),
+                    TrialStopped.statusOf(error).csvName().toUpperCase(Locale.ROOT), epochsCompleted,
+                    error instanceof TrialStopped ? error.getMessage() : error.toString());
         }
     }
 }

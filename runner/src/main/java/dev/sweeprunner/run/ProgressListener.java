@@ -10,11 +10,12 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A live bar per epoch (batches) whose message is the sweep's overall line: trials done and an
+ * A live bar per epoch (batches) whose message is the sweep's overall line: which trial and an
  * estimated time left. Only for a terminal: CI logs and redirected output get the per-epoch lines
- * of {@link ConsoleListener} and nothing else.
+ * of {@link ConsoleListener} and nothing else. Fed by the training loop in this JVM or by a
+ * worker's progress messages; any other output clears the bar first ({@link #clear}).
  */
-final class ProgressListener implements TrialListener {
+public final class ProgressListener implements TrialListener {
     /** Redraws at most this often: a bar must not cost training time. */
     private static final int REDRAW_MILLIS = 250;
 
@@ -23,6 +24,7 @@ final class ProgressListener implements TrialListener {
     private final long sweepStart = System.nanoTime();
     private int trialsDone;
     private long epochsDone;
+    private int trialEpochsDone;
     private ProgressBar bar;
 
     ProgressListener(int trials, long totalEpochs) {
@@ -36,7 +38,12 @@ final class ProgressListener implements TrialListener {
     }
 
     @Override
-    public void onBatchEnd(Trial trial, int epoch, int batchesDone, int batches) {
+    public synchronized void onTrialStart(Trial trial) {
+        trialEpochsDone = 0;
+    }
+
+    @Override
+    public synchronized void onBatchEnd(Trial trial, int epoch, int batchesDone, int batches) {
         if (bar == null) {
             bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch,
                     trial.config().epochs())).setInitialMax(batches)
@@ -45,19 +52,31 @@ final class ProgressListener implements TrialListener {
             bar.setExtraMessage(overall());
         }
         bar.stepTo(batchesDone);
+        if (batchesDone == batches) {
+            clear(); // the epoch's evaluation and its line come next
+            epochsDone++;
+            trialEpochsDone++;
+        }
     }
 
     @Override
-    public void onEpochEnd(Trial trial, EpochRecord record, ConfusionMatrix testConfusion) {
-        closeBar();
-        epochsDone++;
+    public synchronized void onEpochEnd(Trial trial, EpochRecord record, ConfusionMatrix testConfusion) {
+        clear();
     }
 
     @Override
-    public void onTrialEnd(Trial trial, int epochsCompleted, double trainingTimeS, Throwable error) {
-        closeBar();
+    public synchronized void onTrialEnd(Trial trial, int epochsCompleted, double trainingTimeS, Throwable error) {
+        clear();
         trialsDone++;
-        epochsDone += trial.config().epochs() - epochsCompleted; // a failed trial's epochs are not coming
+        epochsDone += Math.max(0, trial.config().epochs() - trialEpochsDone); // a stopped trial's are not coming
+    }
+
+    /** Removes the bar from the screen before other output; the next batch draws it again. */
+    public synchronized void clear() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
     }
 
     /** "trial 3/7, sweep ETA 0:41:07": time per epoch so far times epochs left (trials differ, so rough). */
@@ -67,15 +86,8 @@ final class ProgressListener implements TrialListener {
             return line;
         }
         double perEpoch = (System.nanoTime() - sweepStart) / 1e9 / epochsDone;
-        Duration left = Duration.ofSeconds(Math.round(perEpoch * (totalEpochs - epochsDone)));
+        Duration left = Duration.ofSeconds(Math.round(perEpoch * Math.max(0, totalEpochs - epochsDone)));
         return line + String.format(Locale.ROOT, ", sweep ETA %d:%02d:%02d", left.toHours(), left.toMinutesPart(),
                 left.toSecondsPart());
-    }
-
-    private void closeBar() {
-        if (bar != null) {
-            bar.close();
-            bar = null;
-        }
     }
 }

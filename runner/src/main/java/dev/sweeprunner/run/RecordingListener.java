@@ -35,9 +35,7 @@ final class RecordingListener implements TrialListener {
 
     @Override
     public void onTrialStart(Trial trial) {
-        record = new TrialRecord(trial.id(), trial.configHash(), experiment, trial.index(), trial.config().toMap(),
-                trial.params(), trial.shape().widths(), trial.shape().describe(), TrialStatus.RUNNING, 0, 0,
-                Instant.now().toString(), null, null, provenance);
+        record = started(trial, experiment, provenance);
         store.write(record);
         epochs = store.openEpochs(record);
         bestRow = null;
@@ -62,10 +60,19 @@ final class RecordingListener implements TrialListener {
             epochs = null;
         }
         if (record != null) {
-            TrialStatus status = error == null ? TrialStatus.COMPLETED : TrialStatus.FAILED;
-            String message = error == null ? null : error.getClass().getSimpleName() + ": " + error.getMessage();
+            TrialStatus status = TrialStopped.statusOf(error);
+            String message = error == null ? null
+                    : error instanceof TrialStopped ? error.getMessage()
+                    : error.getClass().getSimpleName() + ": " + error.getMessage();
             store.write(record.finished(status, epochsCompleted, trainingTimeS, Instant.now().toString(), message));
             record = null;
         }
+    }
+
+    /** The record of a trial that has just started (also written for a worker that died first). */
+    static TrialRecord started(Trial trial, String experiment, Provenance provenance) {
+        return new TrialRecord(trial.id(), trial.configHash(), experiment, trial.index(), trial.config().toMap(),
+                trial.params(), trial.shape().widths(), trial.shape().describe(), TrialStatus.RUNNING, 0, 0,
+                Instant.now().toString(), null, null, provenance);
     }
 }

@@ -1,13 +1,11 @@
 package dev.sweeprunner.run;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
 import dev.sweeprunner.UserError;
-import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Plan;
+import dev.sweeprunner.plan.Shard;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.records.AtomicFiles;
-import dev.sweeprunner.records.Provenance;
+import dev.sweeprunner.records.Claims;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
 import dev.sweeprunner.records.TrialStore;
@@ -17,31 +15,100 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * Runs a plan: skips trials already completed with the same config hash, trains the rest one
- * after another, then regenerates the report. Data is loaded only if something is left to train.
+ * Runs a plan: picks the trials still to run (skipping completed ones, and failed ones unless
+ * asked), claims each before it runs so that no two sweeps on one directory run the same trial,
+ * hands them to its runners (worker JVMs, N at a time), applies the failure policy, and ends by
+ * regenerating the report. Ctrl-C or SIGTERM stops the running trials at the next batch; they
+ * are recorded as interrupted and the next sweep runs them again.
  */
 public final class Sweep {
-    /** Where results go, on which device, and whether to move earlier results aside first. */
-    public record Options(Path resultsDir, DeviceChoice device, boolean fresh, boolean progress) {}
+    /** How long a claim lives without renewal: a crashed sweep's trials are free again after this. */
+    public static final Duration DEFAULT_LEASE = Duration.ofMinutes(2);
+    /** How long Ctrl-C waits for running trials to record themselves. */
+    private static final long STOP_GRACE_SECONDS = 120;
 
-    /** Counts for the closing line and the exit code. */
-    public record Outcome(int trained, int skipped, int failed) {}
+    /**
+     * What to run and how. {@code workers} = trials at once, each in its own JVM (0: in this JVM,
+     * without isolation); {@code maxFailures} = stop starting trials after this many failed.
+     */
+    public record Options(Path resultsDir, boolean fresh, boolean progress, int workers, Shard shard,
+            boolean retryFailed, int maxFailures, boolean failFast, Duration lease) {
+        public static Options defaults(Path resultsDir) {
+            return new Options(resultsDir, false, false, 1, Shard.ALL, false, Integer.MAX_VALUE, false, DEFAULT_LEASE);
+        }
+
+        public Options withFresh(boolean value) {
+            return new Options(resultsDir, value, progress, workers, shard, retryFailed, maxFailures, failFast, lease);
+        }
+
+        public Options withWorkers(int value) {
+            return new Options(resultsDir, fresh, progress, value, shard, retryFailed, maxFailures, failFast, lease);
+        }
+
+        public Options withShard(Shard value) {
+            return new Options(resultsDir, fresh, progress, workers, value, retryFailed, maxFailures, failFast, lease);
+        }
+
+        public Options withRetryFailed(boolean value) {
+            return new Options(resultsDir, fresh, progress, workers, shard, value, maxFailures, failFast, lease);
+        }
+
+        public Options withFailurePolicy(int max, boolean fast) {
+            return new Options(resultsDir, fresh, progress, workers, shard, retryFailed, max, fast, lease);
+        }
+
+        public Options withProgress(boolean value) {
+            return new Options(resultsDir, fresh, value, workers, shard, retryFailed, maxFailures, failFast, lease);
+        }
+
+        public Options withLease(Duration value) {
+            return new Options(resultsDir, fresh, progress, workers, shard, retryFailed, maxFailures, failFast, value);
+        }
+    }
+
+    /** How the sweep's trials ended; {@code skipped} were done before, {@code elsewhere} claimed by another sweep. */
+    public record Outcome(int completed, int diverged, int failed, int interrupted, int skipped, int elsewhere) {
+        @Override
+        public String toString() {
+            return String.format("%d completed, %d diverged, %d failed, %d interrupted; %d done before, "
+                    + "%d run by another sweep", completed, diverged, failed, interrupted, skipped, elsewhere);
+        }
+    }
+
+    /** Makes the runner for one slot of the sweep (a worker JVM, or this JVM). */
+    @FunctionalInterface
+    public interface RunnerFactory {
+        TrialRunner create(Plan plan, TrialStore store, ProgressListener progress);
+    }
 
     private final PrintStream out;
-    private final Supplier<FashionMnist> dataSource;
+    private final RunnerFactory runners;
 
-    public Sweep(PrintStream out, Supplier<FashionMnist> dataSource) {
+    public Sweep(PrintStream out, RunnerFactory runners) {
         this.out = out;
-        this.dataSource = dataSource;
+        this.runners = runners;
     }
 
     public Outcome run(Plan plan, Options options) {
@@ -50,65 +117,242 @@ public final class Sweep {
         }
         TrialStore store = new TrialStore(options.resultsDir());
         keepExperimentFile(plan, options.resultsDir());
-        List<Trial> pending = new ArrayList<>();
-        for (Trial trial : plan.trials()) {
-            Optional<TrialRecord> earlier = store.read(trial.id());
-            if (earlier.filter(r -> r.status() == TrialStatus.COMPLETED && r.configHash().equals(trial.configHash()))
-                    .isPresent()) {
-                out.printf("[%d/%d] trial %s already completed (%s); skipped%n", trial.index() + 1,
-                        plan.trials().size(), trial.id(), earlier.get().finishedAt());
-                continue;
+        List<Trial> mine = options.shard().of(plan.trials());
+        if (!options.shard().equals(Shard.ALL)) {
+            out.printf("Shard %s: %d of the plan's %d trials%n", options.shard(), mine.size(), plan.trials().size());
+        }
+        Map<TrialStatus, AtomicInteger> ended = new EnumMap<>(TrialStatus.class);
+        for (TrialStatus status : TrialStatus.values()) {
+            ended.put(status, new AtomicInteger());
+        }
+        AtomicInteger skipped = new AtomicInteger();
+        AtomicInteger elsewhere = new AtomicInteger();
+        List<Trial> pending = select(plan, mine, store, options.retryFailed(), skipped);
+        // Ctrl-C / SIGTERM: stop the running trials, then let this method finish (report included)
+        CountDownLatch finished = new CountDownLatch(1);
+        Dispatch dispatch = new Dispatch(plan, store, options, ended, skipped, elsewhere);
+        Thread hook = new Thread(() -> {
+            dispatch.stopAll("stopping: running trials keep their finished epochs and end interrupted");
+            awaitQuietly(finished);
+        }, "sweep-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            if (!pending.isEmpty()) {
+                dispatch.run(pending);
+            } else {
+                out.println("Nothing to run: every trial is done" + (options.retryFailed() ? " or never started"
+                        : "") + "; --fresh measures again.");
             }
-            earlier.filter(r -> r.status() != TrialStatus.COMPLETED).ifPresent(r -> out.printf(
-                    "[%d/%d] trial %s was %s after %d epoch(s); it runs again from epoch 1%n", trial.index() + 1,
-                    plan.trials().size(), trial.id(), r.status() == TrialStatus.RUNNING ? "interrupted" : "failed",
-                    store.readEpochs(trial.id()).size()));
-            pending.add(trial);
+            Report.write(store, plan.spec().name(), plan.spec().description(), out);
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook is running and has waited for us
+            }
         }
-        int failed = 0;
-        if (!pending.isEmpty()) {
-            failed = train(plan, pending, store, options);
-        } else {
-            out.println("Every trial is already completed; run with --fresh to measure again.");
-        }
-        Report.write(store, plan.spec().name(), plan.spec().description(), out);
         out.println("Results: " + options.resultsDir().resolve(Report.REPORT_MD) + ", "
                 + options.resultsDir().resolve(Report.SUMMARY_CSV) + ", "
                 + options.resultsDir().resolve(Report.COMPARISON_MD));
-        return new Outcome(pending.size() - failed, plan.trials().size() - pending.size(), failed);
+        return new Outcome(ended.get(TrialStatus.COMPLETED).get(), ended.get(TrialStatus.DIVERGED).get(),
+                ended.get(TrialStatus.FAILED).get(), ended.get(TrialStatus.INTERRUPTED).get(), skipped.get(),
+                elsewhere.get());
     }
 
-    private int train(Plan plan, List<Trial> pending, TrialStore store, Options options) {
-        Engine engine = Engine.getInstance();
-        Device device = options.device().resolve(engine);
-        Provenance provenance = RunEnvironment.capture(engine, device);
-        out.printf("Training %d trial(s) on %s (%s %s, %d intra-op threads)%n", pending.size(), provenance.device(),
-                provenance.engine(), provenance.pytorchVersion(), provenance.intraOpThreads());
-        FashionMnist data = dataSource.get();
-        Integer trainLimit = pending.get(0).config().trainLimit();
-        int failed = 0;
-        try (TrainingData arrays = TrainingData.create(data, plan.spec().data(), trainLimit, device)) {
-            TrainingLoop loop = new TrainingLoop(device);
-            long epochs = pending.stream().mapToLong(t -> t.config().epochs()).sum();
-            ProgressListener progress = new ProgressListener(pending.size(), epochs);
-            for (Trial trial : pending) {
-                List<TrialListener> listeners = new ArrayList<>();
-                if (options.progress()) {
-                    listeners.add(progress); // first: its bar is cleared before the epoch line is printed
+    /**
+     * The trials to run, in plan order. Completed ones are done; failed and diverged ones are final
+     * unless {@code retryFailed}, which runs only those and the interrupted ones.
+     */
+    private List<Trial> select(Plan plan, List<Trial> trials, TrialStore store, boolean retryFailed,
+            AtomicInteger skipped) {
+        List<Trial> pending = new ArrayList<>();
+        int neverStarted = 0;
+        for (Trial trial : trials) {
+            String label = String.format("[%d/%d] trial %s", trial.index() + 1, plan.trials().size(), trial.id());
+            Optional<TrialRecord> earlier = store.read(trial.id()).filter(r -> r.configHash().equals(trial.configHash()));
+            if (earlier.isEmpty()) {
+                if (retryFailed) {
+                    neverStarted++;
+                } else {
+                    pending.add(trial);
                 }
-                listeners.add(new ConsoleListener(out, plan.trials().size()));
-                listeners.add(new RecordingListener(store, plan.spec().name(), provenance));
-                TrialListener listener = TrialListener.all(listeners);
-                try {
-                    loop.train(trial, arrays, listener);
-                } catch (UserError e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    failed++; // recorded as failed by the listener; the other trials still run
+                continue;
+            }
+            TrialRecord r = earlier.get();
+            switch (r.status()) {
+                case COMPLETED -> {
+                    out.printf("%s already completed (%s); skipped%n", label, r.finishedAt());
+                    skipped.incrementAndGet();
+                }
+                case FAILED, DIVERGED -> {
+                    if (retryFailed && r.status() == TrialStatus.FAILED) {
+                        out.printf("%s failed earlier (%s); it runs again%n", label, r.error());
+                        pending.add(trial);
+                    } else {
+                        out.printf("%s %s earlier (%s); skipped%s%n", label, r.status().csvName(), r.error(),
+                                r.status() == TrialStatus.FAILED ? " (--retry-failed runs it again)" : "");
+                        skipped.incrementAndGet();
+                    }
+                }
+                case RUNNING, INTERRUPTED -> {
+                    out.printf("%s was %s after %d epoch(s); it runs again from epoch 1%n", label,
+                            r.status() == TrialStatus.RUNNING ? "stopped" : "interrupted",
+                            store.readEpochs(trial.id()).size());
+                    pending.add(trial);
                 }
             }
         }
-        return failed;
+        if (neverStarted > 0) {
+            out.printf("--retry-failed: %d trial(s) never started are left for a plain sweep%n", neverStarted);
+        }
+        return pending;
+    }
+
+    /** One sweep's run of its pending trials over its slots. */
+    private final class Dispatch {
+        private final Plan plan;
+        private final TrialStore store;
+        private final Options options;
+        private final Claims claims;
+        private final Map<TrialStatus, AtomicInteger> ended;
+        private final AtomicInteger skipped;
+        private final AtomicInteger elsewhere;
+        private final AtomicBoolean stopping = new AtomicBoolean();
+        private final Set<Claims.Claim> held = ConcurrentHashMap.newKeySet();
+        private final List<TrialRunner> slots = new ArrayList<>();
+
+        Dispatch(Plan plan, TrialStore store, Options options, Map<TrialStatus, AtomicInteger> ended,
+                AtomicInteger skipped, AtomicInteger elsewhere) {
+            this.plan = plan;
+            this.store = store;
+            this.options = options;
+            this.claims = new Claims(store, options.lease());
+            this.ended = ended;
+            this.skipped = skipped;
+            this.elsewhere = elsewhere;
+        }
+
+        void run(List<Trial> pending) {
+            int count = Math.max(1, Math.min(options.workers(), pending.size()));
+            long epochs = pending.stream().mapToLong(t -> t.config().epochs()).sum();
+            // one bar needs one stream of progress: with several workers the per-epoch lines suffice
+            ProgressListener progress = options.progress() && count == 1
+                    ? new ProgressListener(pending.size(), epochs) : null;
+            out.printf("Running %d trial(s), %d at a time%s%n", pending.size(), count,
+                    options.workers() == 0 ? " in this JVM" : " in worker JVMs");
+            ConcurrentLinkedQueue<Trial> queue = new ConcurrentLinkedQueue<>(pending);
+            long renewMillis = Math.max(1, options.lease().toMillis() / 3);
+            ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(daemon("claim-lease"));
+            heartbeat.scheduleAtFixedRate(() -> held.forEach(claims::renew), renewMillis, renewMillis,
+                    TimeUnit.MILLISECONDS);
+            ExecutorService pool = Executors.newFixedThreadPool(count, daemon("sweep-slot"));
+            try {
+                List<Future<?>> work = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    TrialRunner runner = runners.create(plan, store, progress);
+                    synchronized (slots) {
+                        slots.add(runner);
+                        if (stopping.get()) {
+                            runner.stop();
+                        }
+                    }
+                    work.add(pool.submit(() -> {
+                        try (runner) {
+                            Trial trial;
+                            while (!stopping.get() && (trial = queue.poll()) != null) {
+                                runClaimed(trial, runner);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : work) {
+                    rethrow(f);
+                }
+            } finally {
+                pool.shutdownNow();
+                heartbeat.shutdownNow();
+                held.forEach(claims::release);
+            }
+        }
+
+        private void runClaimed(Trial trial, TrialRunner runner) {
+            Optional<Claims.Claim> claim = claims.tryClaim(trial.id());
+            if (claim.isEmpty()) {
+                out.printf("[%d/%d] trial %s is being run by another sweep (%s); skipped%n", trial.index() + 1,
+                        plan.trials().size(), trial.id(), claims.holder(trial.id()).orElse("?"));
+                elsewhere.incrementAndGet();
+                return;
+            }
+            held.add(claim.get());
+            try {
+                // another sweep may have finished it between our listing and our claim
+                Optional<TrialRecord> now = store.read(trial.id());
+                if (now.filter(r -> r.status() == TrialStatus.COMPLETED && r.configHash().equals(trial.configHash()))
+                        .isPresent()) {
+                    skipped.incrementAndGet();
+                    return;
+                }
+                TrialStatus status = runner.run(trial);
+                ended.get(status).incrementAndGet();
+                if (status == TrialStatus.FAILED) {
+                    applyFailurePolicy();
+                }
+            } finally {
+                held.remove(claim.get());
+                claims.release(claim.get());
+            }
+        }
+
+        private void applyFailurePolicy() {
+            int failed = ended.get(TrialStatus.FAILED).get();
+            if (options.failFast()) {
+                stopAll("--fail-fast: a trial failed; stopping the others");
+            } else if (failed >= options.maxFailures() && stopping.compareAndSet(false, true)) {
+                out.printf("--max-failures %d reached: no new trials start; running ones finish%n",
+                        options.maxFailures());
+            }
+        }
+
+        private void stopAll(String why) {
+            if (stopping.compareAndSet(false, true)) {
+                out.println(why);
+            }
+            synchronized (slots) {
+                slots.forEach(TrialRunner::stop);
+            }
+        }
+    }
+
+    private static void rethrow(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** Whether a live progress bar makes sense: a terminal, not CI (see {@link ProgressListener}). */

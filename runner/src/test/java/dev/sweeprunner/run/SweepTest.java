@@ -53,15 +53,21 @@ class SweepTest {
     }
 
     private Sweep.Outcome sweep(Path results, boolean fresh) {
-        Sweep sweep = new Sweep(new PrintStream(log, true, StandardCharsets.UTF_8), () -> DATA);
-        return sweep.run(plan(EXPERIMENT), new Sweep.Options(results, DeviceChoice.CPU, fresh, false));
+        return sweep(plan(EXPERIMENT), Sweep.Options.defaults(results).withFresh(fresh).withWorkers(0));
+    }
+
+    /** In this JVM on the synthetic data: no worker JVMs, no data files. */
+    Sweep.Outcome sweep(Plan plan, Sweep.Options options) {
+        PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
+        return new Sweep(out, (p, store, progress) -> new InProcessRunner(p, store, out, DeviceChoice.CPU, () -> DATA,
+                List.of())).run(plan, options);
     }
 
     @Test
     void writesEveryRecordAndResumesWithoutDuplicates() throws IOException {
         Path results = dir.resolve("tiny");
         Sweep.Outcome first = sweep(results, false);
-        assertEquals(new Sweep.Outcome(2, 0, 0), first);
+        assertEquals(new Sweep.Outcome(2, 0, 0, 0, 0, 0), first);
         TrialStore store = new TrialStore(results);
         List<TrialRecord> trials = store.readAll();
         assertEquals(2, trials.size());
@@ -92,7 +98,7 @@ class SweepTest {
         String epochsBefore = Files.readString(results.resolve(Report.EPOCHS_CSV));
 
         Sweep.Outcome again = sweep(results, false);
-        assertEquals(new Sweep.Outcome(0, 2, 0), again);
+        assertEquals(new Sweep.Outcome(0, 0, 0, 0, 2, 0), again);
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("already completed"));
         assertEquals(epochsBefore, Files.readString(results.resolve(Report.EPOCHS_CSV)), "no duplicated rows");
     }
@@ -111,9 +117,9 @@ class SweepTest {
         Path epochs = store.trialDir(victim.trialId()).resolve(TrialStore.EPOCHS_CSV);
         Files.write(epochs, rowsBefore.subList(0, 2));
 
-        assertEquals(new Sweep.Outcome(1, 1, 0), sweep(results, false));
+        assertEquals(new Sweep.Outcome(1, 0, 0, 0, 1, 0), sweep(results, false));
         assertTrue(log.toString(StandardCharsets.UTF_8).contains(
-                "trial " + victim.trialId() + " was interrupted after 1 epoch(s); it runs again from epoch 1"));
+                "trial " + victim.trialId() + " was stopped after 1 epoch(s); it runs again from epoch 1"));
         List<String> rowsAfter = Files.readAllLines(epochs);
         assertEquals(3, rowsAfter.size(), "header and two epochs, none duplicated");
         assertEquals(metricsOnly(rowsBefore), metricsOnly(rowsAfter), "same seed, same numbers");
@@ -129,8 +135,7 @@ class SweepTest {
         assertEquals(a, b);
 
         Plan otherSeed = plan(EXPERIMENT.replace("seed: 3", "seed: 4"));
-        new Sweep(new PrintStream(log, true, StandardCharsets.UTF_8), () -> DATA)
-                .run(otherSeed, new Sweep.Options(dir.resolve("c"), DeviceChoice.CPU, false, false));
+        sweep(otherSeed, Sweep.Options.defaults(dir.resolve("c")).withWorkers(0));
         List<String> c = metricsOnly(Files.readAllLines(dir.resolve("c").resolve(Report.EPOCHS_CSV)));
         assertNotEquals(a.subList(1, a.size()), c.subList(1, c.size()));
     }
@@ -139,7 +144,7 @@ class SweepTest {
     void freshMovesEarlierResultsAsideWithoutDeletingThem() throws IOException {
         Path results = dir.resolve("tiny");
         sweep(results, false);
-        assertEquals(new Sweep.Outcome(2, 0, 0), sweep(results, true));
+        assertEquals(new Sweep.Outcome(2, 0, 0, 0, 0, 0), sweep(results, true));
         try (Stream<Path> siblings = Files.list(dir)) {
             Path aside = siblings.filter(p -> p.getFileName().toString().startsWith("tiny.before-")).findFirst()
                     .orElseThrow();

@@ -1,0 +1,56 @@
+package dev.sweeprunner.cli;
+
+import dev.sweeprunner.data.FashionMnist;
+import dev.sweeprunner.plan.Plan;
+import dev.sweeprunner.plan.Planner;
+import dev.sweeprunner.records.TrialStore;
+import dev.sweeprunner.run.DeviceChoice;
+import dev.sweeprunner.run.InProcessRunner;
+import dev.sweeprunner.run.WorkerLoop;
+import dev.sweeprunner.spec.SpecParser;
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Started by {@code sweep}: trains the trials the sweep names on stdin (see WorkerProtocol). */
+@Command(name = "worker", hidden = true, description = "(internal) a sweep's worker JVM")
+final class WorkerCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE")
+    Path file;
+
+    @Option(names = "--results", required = true)
+    Path results;
+
+    @Option(names = "--device", defaultValue = "auto", converter = SweepCommand.DeviceConverter.class)
+    DeviceChoice device;
+
+    @Option(names = "--epochs")
+    Integer epochs;
+
+    @Option(names = "--train-limit")
+    Integer trainLimit;
+
+    @Option(names = "--data-dir", required = true)
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        // stdout is the protocol channel: everything else, ours or a library's, goes to stderr
+        PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        System.setOut(System.err);
+        Plan plan = Planner.plan(SpecParser.parse(file), CliOverrides.of(epochs, trainLimit));
+        InProcessRunner runner = new InProcessRunner(plan, new TrialStore(results), System.err, device,
+                () -> FashionMnist.load(dataDir, true), List.of(WorkerLoop.progressReporter(protocol)));
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        return WorkerLoop.serve(plan, runner, in, protocol);
+    }
+}

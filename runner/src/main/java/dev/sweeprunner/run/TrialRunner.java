@@ -1,0 +1,16 @@
+package dev.sweeprunner.run;
+
+import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.TrialStatus;
+
+/** Runs trials one after another, in this JVM or in a worker JVM; a sweep runs one per slot. */
+public interface TrialRunner extends AutoCloseable {
+    /** Blocks until the trial has ended and its records are written; returns how it ended. */
+    TrialStatus run(Trial trial);
+
+    /** Asks the running trial to stop (it ends interrupted, its finished epochs kept); returns at once. */
+    void stop();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,198 @@
+package dev.sweeprunner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sweeprunner.TestData;
+import dev.sweeprunner.records.TrialRecord;
+import dev.sweeprunner.records.TrialStatus;
+import dev.sweeprunner.records.TrialStore;
+import dev.sweeprunner.run.WorkerRunner;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Trials in worker JVMs on the real data (small: 2,000 training images): a killed worker fails
+ * one trial only, a diverging trial is stopped, two sweeps share a directory without running a
+ * trial twice, and Ctrl-C leaves interrupted trials that the next sweep resumes.
+ */
+class WorkerTest {
+    private static final long TIMEOUT_MILLIS = 120_000;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void realData() {
+        TestData.requireRealData();
+    }
+
+    private Path experiment(String yaml) throws IOException {
+        Path file = dir.resolve("exp.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private String[] sweepArgs(Path file, Path results, String... more) {
+        List<String> args = new ArrayList<>(List.of("sweep", file.toString(), "--results", results.toString(),
+                "--train-limit", "2000", "--data-dir", TestData.REAL_DATA.toString()));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    private static Map<String, TrialRecord> byNetworkSeed(TrialStore store) {
+        return store.readAll().stream().collect(Collectors.toMap(r -> r.setting("seed"), Function.identity()));
+    }
+
+    /** Waits until the trial with this seed has written at least {@code rows} epoch rows. */
+    private static TrialRecord awaitRows(TrialStore store, String seed, int rows) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + TIMEOUT_MILLIS;
+        while (System.currentTimeMillis() < deadline) {
+            for (TrialRecord r : store.readAll()) {
+                if (r.setting("seed").equals(seed) && store.readEpochs(r.trialId()).size() >= rows) {
+                    return r;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("trial with seed " + seed + " never reached " + rows + " epochs");
+    }
+
+    @Test
+    void aKilledWorkerFailsItsTrialOnlyAndKeepsItsRows() throws Exception {
+        Path file = experiment("""
+                name: kill
+                defaults: {arch: fcn, budget: 20000}
+                grid:
+                  - {epochs: 200, seed: 1}
+                  - {epochs: 2, seed: [2, 3]}
+                """);
+        Path results = dir.resolve("kill");
+        CompletableFuture<CliTest.Result> sweep = CompletableFuture.supplyAsync(
+                () -> CliTest.run(sweepArgs(file, results)));
+        TrialStore store = new TrialStore(results);
+        TrialRecord victim = awaitRows(store, "1", 2);
+        ProcessHandle worker = ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains(" worker ")).findFirst().orElseThrow();
+        worker.destroyForcibly(); // SIGKILL: what the kernel's OOM killer does
+
+        CliTest.Result r = sweep.get();
+        assertEquals(1, r.code(), "a failed trial makes the exit code 1: " + r.out() + r.err());
+        Map<String, TrialRecord> trials = byNetworkSeed(store);
+        TrialRecord killed = trials.get("1");
+        assertEquals(TrialStatus.FAILED, killed.status());
+        assertTrue(killed.error().contains("worker JVM died") && killed.error().contains("137"), killed.error());
+        assertTrue(store.readEpochs(victim.trialId()).size() >= 2, "finished epoch rows are kept");
+        assertTrue(Files.isRegularFile(store.trialDir(victim.trialId()).resolve(WorkerRunner.WORKER_LOG)));
+        for (String seed : List.of("2", "3")) {
+            assertEquals(TrialStatus.COMPLETED, trials.get(seed).status(), "the sweep went on in a new worker");
+            assertEquals(2, store.readEpochs(trials.get(seed).trialId()).size());
+        }
+    }
+
+    @Test
+    void aTrialWhoseLossTurnsNaNIsStoppedAsDiverged() throws Exception {
+        // std 1e-45 (a legal positive number) turns every non-black pixel into infinity: NaN loss at once
+        Path file = experiment("""
+                name: nan
+                data: {normalize: fixed, mean: 0, std: 1e-45}
+                grid:
+                  - {arch: fcn, budget: 20000, epochs: 50, seed: 1}
+                """);
+        Path results = dir.resolve("nan");
+        CliTest.Result r = CliTest.run(sweepArgs(file, results));
+        assertEquals(0, r.code(), r.err());
+        TrialRecord trial = new TrialStore(results).readAll().get(0);
+        assertEquals(TrialStatus.DIVERGED, trial.status(), r.out());
+        assertTrue(trial.error().startsWith("training loss is NaN"), trial.error());
+        assertEquals(0, trial.epochsCompleted(), "stopped within the first epoch, not after 50");
+        assertTrue(r.out().contains("0 completed, 1 diverged"), r.out());
+    }
+
+    @Test
+    void twoSweepsOnOneDirectoryRunEachTrialOnce() throws Exception {
+        Path file = experiment("""
+                name: pair
+                defaults: {arch: fcn, budget: 20000, epochs: 3}
+                grid:
+                  - {seed: [1, 2, 3, 4, 5, 6]}
+                """);
+        Path results = dir.resolve("pair");
+        ByteArrayOutputStream both = new ByteArrayOutputStream();
+        PrintStream saved = System.out;
+        System.setOut(new PrintStream(both, true, StandardCharsets.UTF_8));
+        try {
+            CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> Main.execute(sweepArgs(file, results)));
+            CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> Main.execute(sweepArgs(file, results)));
+            assertEquals(0, a.get());
+            assertEquals(0, b.get());
+        } finally {
+            System.setOut(saved);
+        }
+        String out = both.toString(StandardCharsets.UTF_8);
+        Matcher started = Pattern.compile("\\] trial ([0-9a-f]{10}): fcn").matcher(out);
+        List<String> starts = new ArrayList<>();
+        while (started.find()) {
+            starts.add(started.group(1));
+        }
+        assertEquals(6, starts.size(), "six trial starts over both sweeps:\n" + out);
+        assertEquals(6, starts.stream().distinct().count(), "no trial started twice:\n" + out);
+        TrialStore store = new TrialStore(results);
+        for (TrialRecord t : store.readAll()) {
+            assertEquals(TrialStatus.COMPLETED, t.status());
+            assertEquals(3, store.readEpochs(t.trialId()).size());
+        }
+    }
+
+    @Test
+    void ctrlCInterruptsAndTheNextSweepResumes() throws Exception {
+        Path file = experiment("""
+                name: stop
+                defaults: {arch: fcn, budget: 20000}
+                grid:
+                  - {epochs: 25, seed: 1}
+                  - {epochs: 2, seed: 2}
+                """);
+        Path results = dir.resolve("stop");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(sweepArgs(file, results)));
+        Process sweep = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sweep.log").toFile()).start();
+        TrialStore store = new TrialStore(results);
+        TrialRecord victim = awaitRows(store, "1", 2);
+        new ProcessBuilder("kill", "-INT", Long.toString(sweep.pid())).start().waitFor();
+        assertTrue(sweep.waitFor(TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS));
+        String log = Files.readString(dir.resolve("sweep.log"));
+        TrialRecord stopped = store.read(victim.trialId()).orElseThrow();
+        assertEquals(TrialStatus.INTERRUPTED, stopped.status(), log);
+        int kept = store.readEpochs(victim.trialId()).size();
+        assertTrue(kept >= 2 && kept < 25, "finished epochs kept: " + kept);
+        assertEquals(kept, stopped.epochsCompleted());
+        assertTrue(store.readAll().stream().noneMatch(t -> t.setting("seed").equals("2")), "nothing new started");
+
+        CliTest.Result again = CliTest.run(sweepArgs(file, results));
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("was interrupted after " + kept + " epoch(s); it runs again"), again.out());
+        List<TrialRecord> all = store.readAll().stream().sorted(Comparator.comparing(t -> t.setting("seed"))).toList();
+        assertEquals(List.of(TrialStatus.COMPLETED, TrialStatus.COMPLETED), all.stream().map(TrialRecord::status).toList());
+        assertEquals(25, store.readEpochs(victim.trialId()).size());
+    }
+}
