@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -98,9 +99,20 @@ final class SweepCommand implements Callable<Integer> {
             device.resolve(Engine.getInstance()); // no GPU is a user error here, not a failed trial per worker
         }
         Path dir = results != null ? results : RESULTS_ROOT.resolve(spec.name());
-        // found (or downloaded and verified) once here, so workers never race to download it
-        DatasetLocator.Found found = data.locate(spec.data().dir());
-        System.out.println("Fashion-MNIST: " + found.dir() + " (" + found.source() + ")");
+        // found (or downloaded and verified) once, here, and only if a trial is left to run
+        Supplier<Path> dataDir = new Supplier<>() {
+            private Path found;
+
+            @Override
+            public synchronized Path get() {
+                if (found == null) {
+                    DatasetLocator.Found located = data.locate(spec.data().dir());
+                    System.out.println("Fashion-MNIST: " + located.dir() + " (" + located.source() + ")");
+                    found = located.dir();
+                }
+                return found;
+            }
+        };
         Sweep.Options options = Sweep.Options.defaults(dir).withFresh(fresh).withWorkers(workers)
                 .withShard(shard == null ? Shard.ALL : Shard.parse(shard, shardCount, System.getenv()))
                 .withRetryFailed(retryFailed)
@@ -109,8 +121,8 @@ final class SweepCommand implements Callable<Integer> {
                 .withLease(leaseSeconds == null ? Sweep.DEFAULT_LEASE : Duration.ofSeconds(leaseSeconds));
         Sweep sweep = new Sweep(System.out, workers == 0
                 ? (p, store, progress) -> new InProcessRunner(p, store, System.out, device,
-                        () -> FashionMnist.load(found.dir(), true), progress == null ? List.of() : List.of(progress))
-                : (p, store, progress) -> new WorkerRunner(workerCommand(found.dir(), dir), store, spec.name(),
+                        () -> FashionMnist.load(dataDir.get(), true), progress == null ? List.of() : List.of(progress))
+                : (p, store, progress) -> new WorkerRunner(workerCommand(dataDir.get(), dir), store, spec.name(),
                         System.out, progress));
         Sweep.Outcome outcome = sweep.run(plan, options);
         System.out.println("Done: " + outcome);

@@ -68,6 +68,10 @@ public final class WorkerRunner implements TrialRunner {
             progress.onTrialStart(trial);
         }
         try {
+            if (process != null && !process.isAlive()) {
+                awaitExit(); // died while idle: its trial is done, start a new one
+                process = null;
+            }
             if (process == null && !start()) {
                 return recordDeath(trial, "the worker JVM exited before it was ready");
             }

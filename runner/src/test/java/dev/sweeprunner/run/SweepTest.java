@@ -10,6 +10,7 @@ import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.PlanOverrides;
 import dev.sweeprunner.plan.Planner;
+import dev.sweeprunner.plan.Shard;
 import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.EpochsCsv;
@@ -138,6 +139,41 @@ class SweepTest {
         sweep(otherSeed, Sweep.Options.defaults(dir.resolve("c")).withWorkers(0));
         List<String> c = metricsOnly(Files.readAllLines(dir.resolve("c").resolve(Report.EPOCHS_CSV)));
         assertNotEquals(a.subList(1, a.size()), c.subList(1, c.size()));
+    }
+
+    @Test
+    void twoShardsMergedByReportEqualAOneShotSweep() throws IOException {
+        Path sharded = dir.resolve("sharded");
+        Path whole = dir.resolve("whole");
+        for (int i = 1; i <= 2; i++) {
+            Sweep.Outcome part = sweep(plan(EXPERIMENT),
+                    Sweep.Options.defaults(sharded).withWorkers(0).withShard(new Shard(i, 2)));
+            assertEquals(1, part.completed(), "one of the two trials per shard");
+        }
+        sweep(plan(EXPERIMENT), Sweep.Options.defaults(whole).withWorkers(0));
+        Report.write(new TrialStore(sharded), "tiny", "", new PrintStream(log, true, StandardCharsets.UTF_8));
+        assertEquals(withoutTimes(whole.resolve(Report.SUMMARY_CSV)), withoutTimes(sharded.resolve(Report.SUMMARY_CSV)));
+        assertEquals(withoutTimes(whole.resolve(Report.TRIALS_CSV)), withoutTimes(sharded.resolve(Report.TRIALS_CSV)));
+    }
+
+    /** A CSV's rows without its time columns (wall time differs from run to run). */
+    private static List<List<String>> withoutTimes(Path csv) throws IOException {
+        List<List<String>> rows = new java.util.ArrayList<>();
+        try (var parser = EpochsCsv.FORMAT.builder().setHeader().setSkipHeaderRecord(false).build()
+                .parse(Files.newBufferedReader(csv))) {
+            List<String> header = parser.getHeaderNames();
+            rows.add(header.stream().filter(h -> !h.contains("time")).toList());
+            for (var record : parser) {
+                List<String> row = new java.util.ArrayList<>();
+                for (String column : header) {
+                    if (!column.contains("time")) {
+                        row.add(record.get(column));
+                    }
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     @Test
