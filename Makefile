@@ -12,7 +12,7 @@ DATASET_DIR := /usr/share/datasets/fashion-mnist
 
 IMAGE ?= sweeprunner:cuda12.8
 
-.PHONY: build sweep report test data info plan clean dataset fonts docker-build docker-sweep docker-lint
+.PHONY: build sweep report test data info plan clean dataset fonts docker-build docker-sweep docker-lint bench
 
 build: $(JAR)
 
@@ -53,6 +53,16 @@ info: $(JAR)
 
 test: dataset fonts
 	mvn -B -ntp test
+
+# Runner vs its PyTorch peer (bench/), alternating runs; writes results/bench/. Not a test: slow.
+# Debian's python3-torch is the peer; libopenblas0 gives it an optimised BLAS instead of the reference one.
+BENCH_ARGS ?=
+bench: $(JAR) dataset
+	@if { ! /usr/bin/python3 -c "import torch" 2>/dev/null || ! ls /usr/lib/x86_64-linux-gnu/libopenblas*.so* >/dev/null 2>&1; } \
+	    && [ "$$(id -u)" = 0 ]; then \
+	  apt-get install -y -q python3-torch libopenblas0 >/dev/null || (apt-get update -q && apt-get install -y -q python3-torch libopenblas0); \
+	fi
+	/usr/bin/python3 bench/bench.py $(BENCH_ARGS)
 
 # The CUDA image (docker/Dockerfile): libtorch 2.7.1+cu128 is fetched while it builds.
 docker-build:

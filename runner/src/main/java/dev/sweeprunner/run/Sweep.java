@@ -161,8 +161,8 @@ public final class Sweep {
     }
 
     /**
-     * The trials to run, in plan order. Completed ones are done; failed and diverged ones are final
-     * unless {@code retryFailed}, which runs only those and the interrupted ones.
+     * The trials to run, in plan order. Completed and diverged ones are done; failed ones are final
+     * unless {@code retryFailed}, which runs only the failed and the interrupted ones.
      */
     private List<Trial> select(Plan plan, List<Trial> trials, TrialStore store, boolean retryFailed,
             AtomicInteger skipped) {
@@ -263,6 +263,9 @@ public final class Sweep {
                             while (!stopping.get() && (trial = queue.poll()) != null) {
                                 runClaimed(trial, runner);
                             }
+                        } catch (RuntimeException e) {
+                            stopAll("stopping: " + e.getMessage()); // e.g. a user error: the other slots stop too
+                            throw e;
                         }
                         return null;
                     }));
