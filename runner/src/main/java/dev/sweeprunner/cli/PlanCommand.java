@@ -43,8 +43,8 @@ final class PlanCommand implements Callable<Integer> {
                 row.put("arch", trial.config().arch().yamlName());
                 row.put("budget", trial.config().budget());
                 row.put("params", trial.params());
-                row.put("network", trial.shape().describe());
-                row.put("widths", trial.shape().widths());
+                row.put("network", trial.network().describe());
+                row.put("widths", trial.network().widths());
                 row.putAll(trial.config().toMap());
                 row.put("config_hash", trial.configHash());
                 rows.add(row);
@@ -58,10 +58,11 @@ final class PlanCommand implements Callable<Integer> {
         for (Trial t : plan.trials()) {
             var c = t.config();
             System.out.printf(Locale.ROOT,
-                    "%3d  %s  %-3s  budget %9s  params %,9d  %-22s %-7s lr %-7s %s dropout %s bn %s batch %d epochs %d seed %d%n",
-                    t.index() + 1, t.id(), c.arch().yamlName(), c.budget(), t.params(), t.shape().describe(),
-                    c.optimizer().yamlName(), c.lr(), c.init().yamlName(), c.dropout(), c.batchNorm(), c.batchSize(),
-                    c.epochs(), c.seed());
+                    "%3d  %s  %-3s  budget %9s  params %,9d  %-22s %-7s lr %-7s %s dropout %s bn %s batch %d epochs %d seed %d%s%n",
+                    t.index() + 1, t.id(), c.arch().yamlName(), c.budget() == null ? "-" : c.budget(), t.params(),
+                    t.network().describe(), c.optimizer().yamlName(), c.lr(), c.init().yamlName(), c.dropout(),
+                    c.batchNorm(), c.batchSize(), c.epochs(), c.seed(),
+                    c.fold() == null ? "" : " fold " + c.fold() + "/" + c.folds());
         }
         return 0;
     }

@@ -1,6 +1,8 @@
 package dev.sweeprunner.plan;
 
 import dev.sweeprunner.spec.Arch;
+import dev.sweeprunner.spec.Layer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -17,6 +19,33 @@ public record NetShape(Arch arch, List<Integer> widths, boolean batchNorm) {
 
     public NetShape {
         widths = List.copyOf(widths);
+    }
+
+    /** An FCN with the given hidden widths. */
+    public static NetShape fcn(List<Integer> widths, boolean batchNorm) {
+        return new NetShape(Arch.FCN, widths, batchNorm);
+    }
+
+    /**
+     * The layers this shape stands for. FCN: flatten, then [Linear, BatchNorm?, ReLU, Dropout?] per
+     * hidden layer. CNN: [Conv 3x3 pad 1, BatchNorm?, ReLU, MaxPool 2] per block, global average
+     * pool, Dropout?. The output Linear(10) follows in both.
+     */
+    public Network toNetwork(double dropout) {
+        List<Layer> layers = new ArrayList<>();
+        if (arch == Arch.FCN) {
+            layers.add(new Layer.Flatten());
+            widths.forEach(width -> layers.addAll(Layer.denseBlock(width, batchNorm, dropout)));
+        } else {
+            int padding = CONV_KERNEL / 2;
+            widths.forEach(width -> layers.addAll(
+                    Layer.convBlock(new Layer.Conv(width, CONV_KERNEL, padding), batchNorm, 2, 0)));
+            layers.add(new Layer.GlobalAvgPool());
+            if (dropout > 0) {
+                layers.add(new Layer.Dropout(dropout));
+            }
+        }
+        return Network.of(arch, layers, describe());
     }
 
     /** Inputs feeding the first layer: 784 pixels (FCN) or 1 grey channel (CNN). */

@@ -4,19 +4,27 @@ import dev.sweeprunner.spec.Arch;
 import dev.sweeprunner.spec.DataSettings;
 import dev.sweeprunner.spec.ExperimentSpec;
 import dev.sweeprunner.spec.ExperimentSpec.Located;
-import dev.sweeprunner.spec.InitKind;
-import dev.sweeprunner.spec.OptimizerKind;
+import dev.sweeprunner.spec.Layer;
+import dev.sweeprunner.spec.Preset;
 import dev.sweeprunner.spec.SpecError;
 import dev.sweeprunner.spec.TrialField;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
-/** Spec to plan: expand every grid block, resolve each combination and size its network. */
+/**
+ * Spec to plan: expand every grid block, resolve each combination, build its network (sized from a
+ * budget, a preset or explicit layers) and, under k-fold cross-validation, one trial per fold.
+ */
 public final class Planner {
+    private static final List<TrialField> NETWORK_FIELDS =
+            List.of(TrialField.BUDGET, TrialField.PRESET, TrialField.HIDDEN, TrialField.LAYERS);
+
     private Planner() {}
 
     public static Plan plan(ExperimentSpec spec, PlanOverrides overrides) {
@@ -26,12 +34,18 @@ public final class Planner {
             Map<TrialField, List<Located>> axes = new LinkedHashMap<>();
             block.axes().forEach(axis -> axes.put(axis.field(), axis.values()));
             for (Map<TrialField, Located> combination : GridExpansion.cartesian(axes)) {
-                combinations++;
                 TrialConfig config = resolve(combination, spec.data(), overrides);
-                NetShape shape = size(config, combination.get(TrialField.BUDGET));
-                String hash = config.configHash();
-                String id = hash.substring(0, ConfigHash.SHORT_LENGTH);
-                trials.putIfAbsent(id, new Trial(trials.size(), id, hash, config, shape));
+                Network network = network(config, combination);
+                List<Integer> folds = config.folds() == 0 ? Collections.singletonList(null)
+                        : IntStream.rangeClosed(1, config.folds()).boxed().toList();
+                for (Integer fold : folds) {
+                    combinations++;
+                    TrialConfig folded = fold == null ? config
+                            : new TrialConfig(config.values(), config.data(), config.trainLimit(), fold);
+                    String hash = folded.configHash();
+                    String id = hash.substring(0, ConfigHash.SHORT_LENGTH);
+                    trials.putIfAbsent(id, new Trial(trials.size(), id, hash, folded, network));
+                }
             }
         }
         return new Plan(spec, new ArrayList<>(trials.values()), combinations - trials.size());
@@ -40,42 +54,64 @@ public final class Planner {
     static TrialConfig resolve(Map<TrialField, Located> chosen, DataSettings data, PlanOverrides overrides) {
         Map<TrialField, Object> values = new EnumMap<>(TrialField.class);
         for (TrialField field : TrialField.values()) {
-            Optional.ofNullable(chosen.get(field)).map(Located::value).or(field::defaultValue)
-                    .ifPresent(value -> values.put(field, value));
+            Optional<Object> value = Optional.ofNullable(chosen.get(field)).map(Located::value);
+            if (field.recordedAtDefault()) {
+                value = value.or(field::defaultValue);
+            } else if (value.equals(field.defaultValue())) {
+                value = Optional.empty(); // a later field at its default leaves the trial id as it was
+            }
+            value.ifPresent(v -> values.put(field, v));
         }
+        derivedArch(values).ifPresent(arch -> values.put(TrialField.ARCH, arch));
         TrialField.Lookup lookup = field -> Optional.ofNullable(values.get(field));
         values.keySet().removeIf(field -> !field.appliesTo(lookup));
         if (overrides.epochs() != null) {
             values.put(TrialField.EPOCHS, overrides.epochs().longValue());
         }
-        return new TrialConfig(
-                (Arch) values.get(TrialField.ARCH),
-                (Long) values.get(TrialField.BUDGET),
-                intOrNull(values.get(TrialField.HIDDEN_LAYERS)),
-                intOrNull(values.get(TrialField.CONV_BLOCKS)),
-                (OptimizerKind) values.get(TrialField.OPTIMIZER),
-                (Double) values.get(TrialField.LR),
-                (Double) values.get(TrialField.MOMENTUM),
-                (Double) values.get(TrialField.WEIGHT_DECAY),
-                (InitKind) values.get(TrialField.INIT),
-                (Double) values.get(TrialField.DROPOUT),
-                (Boolean) values.get(TrialField.BATCH_NORM),
-                intOrNull(values.get(TrialField.BATCH_SIZE)),
-                intOrNull(values.get(TrialField.EPOCHS)),
-                (Long) values.get(TrialField.SEED),
-                data,
-                overrides.trainLimit());
+        return new TrialConfig(values, data, overrides.trainLimit(), null);
     }
 
-    private static NetShape size(TrialConfig config, Located budget) {
-        try {
-            return Sizing.size(config.arch(), config.depth(), config.batchNorm(), config.budget());
-        } catch (Sizing.Impossible e) {
-            throw SpecError.at(budget.location(), budget.path(), e.getMessage());
+    /** Explicit networks name their own family: any conv layer makes a CNN. */
+    private static Optional<Arch> derivedArch(Map<TrialField, Object> values) {
+        if (values.get(TrialField.PRESET) instanceof Preset preset) {
+            return Optional.of(preset.family());
         }
+        if (values.containsKey(TrialField.HIDDEN)) {
+            return Optional.of(Arch.FCN);
+        }
+        if (values.get(TrialField.LAYERS) instanceof List<?> layers) {
+            return Optional.of(layers.stream().anyMatch(Layer.Conv.class::isInstance) ? Arch.CNN : Arch.FCN);
+        }
+        return Optional.empty();
     }
 
-    private static Integer intOrNull(Object value) {
-        return value == null ? null : Math.toIntExact((Long) value);
+    private static Network network(TrialConfig config, Map<TrialField, Located> combination) {
+        TrialField way = NETWORK_FIELDS.stream().filter(combination::containsKey).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the parser requires a network in every block"));
+        Located where = combination.get(way);
+        Located archGiven = combination.get(TrialField.ARCH);
+        if (way != TrialField.BUDGET && archGiven != null && archGiven.value() != config.arch()) {
+            throw SpecError.at(archGiven.location(), archGiven.path(), "this " + way.key() + " makes a "
+                    + config.arch().yamlName() + ", not a " + ((Arch) archGiven.value()).yamlName()
+                    + " (leave arch out: it follows from the layers)");
+        }
+        try {
+            if (way == TrialField.BUDGET) {
+                return Sizing.size(config.arch(), config.depth(), config.batchNorm(), config.budget())
+                        .toNetwork(config.dropout());
+            }
+            if (way == TrialField.PRESET) {
+                Preset preset = config.preset().orElseThrow();
+                return Network.of(preset.family(), preset.layers(), preset.yamlName());
+            }
+            if (way == TrialField.HIDDEN) {
+                List<Integer> widths = config.hidden().orElseThrow();
+                return NetShape.fcn(widths, config.batchNorm()).toNetwork(config.dropout());
+            }
+            List<Layer> layers = config.layers().orElseThrow();
+            return Network.of(config.arch(), layers, Network.autoLabel(layers));
+        } catch (Sizing.Impossible | Network.Invalid e) {
+            throw SpecError.at(where.location(), where.path(), e.getMessage());
+        }
     }
 }

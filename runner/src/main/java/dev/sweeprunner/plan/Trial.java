@@ -1,9 +1,9 @@
 package dev.sweeprunner.plan;
 
-/** One planned training run: its position in the plan, settings and sized network. */
-public record Trial(int index, String id, String configHash, TrialConfig config, NetShape shape) {
+/** One planned training run: its position in the plan, settings and network. */
+public record Trial(int index, String id, String configHash, TrialConfig config, Network network) {
 
     public long params() {
-        return shape.paramCount();
+        return network.paramCount();
     }
 }

@@ -20,9 +20,11 @@ final class ConsoleListener implements TrialListener {
     @Override
     public void onTrialStart(Trial trial) {
         TrialConfig c = trial.config();
-        out.printf(Locale.ROOT, "[%d/%d] trial %s: %s budget %s -> %s (%,d params), %s lr %s, batch %d, %d epochs, seed %d%n",
-                trial.index() + 1, trialCount, trial.id(), c.arch().yamlName(), c.budget(), trial.shape().describe(),
-                trial.params(), c.optimizer().yamlName(), c.lr(), c.batchSize(), c.epochs(), c.seed());
+        out.printf(Locale.ROOT, "[%d/%d] trial %s: %s %s%s (%,d params), %s lr %s, batch %d, %d epochs, seed %d%s%n",
+                trial.index() + 1, trialCount, trial.id(), c.arch().yamlName(),
+                c.budget() == null ? "" : "budget " + c.budget() + " -> ", trial.network().describe(),
+                trial.params(), c.optimizer().yamlName(), c.lr(), c.batchSize(), c.epochs(), c.seed(),
+                c.fold() == null ? "" : ", fold " + c.fold() + "/" + c.folds());
     }
 
     @Override

@@ -13,65 +13,57 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import dev.sweeprunner.plan.NetShape;
 import dev.sweeprunner.plan.TrialConfig;
-import dev.sweeprunner.spec.Arch;
+import java.util.List;
+import dev.sweeprunner.plan.Network;
+import dev.sweeprunner.spec.InitKind;
+import dev.sweeprunner.spec.Layer;
 
 /**
- * Builds the DJL block for a sized network. FCN: flatten, [Linear, BatchNorm?, ReLU, Dropout] per
- * hidden layer, Linear(10). CNN: [Conv 3x3 pad 1, BatchNorm?, ReLU, MaxPool 2] per block, global
- * average pool, Dropout, Linear(10). Parameter counts match {@link NetShape#paramCount()}.
+ * Builds the DJL block of a {@link Network}, layer for layer, then the output Linear(10). Hidden
+ * conv and dense layers get the trial's {@code init}, the output layer {@code output_init}. The
+ * trainable count equals {@link Network#paramCount()} (checked at the start of every trial).
  */
 public final class ModelFactory {
-    /** Every model reads a batch as (N, 1, 28, 28); the FCN flattens it first. */
+    /** Every model reads a batch as (N, 1, 28, 28); a flatten layer turns it into vectors. */
     public static final Shape INPUT_SHAPE = new Shape(1, 1, NetShape.IMAGE_SIDE, NetShape.IMAGE_SIDE);
-    private static final Shape POOL = new Shape(2, 2);
 
     private ModelFactory() {}
 
-    public static Block build(NetShape shape, TrialConfig config) {
+    public static Block build(Network network, TrialConfig config) {
         SequentialBlock net = new SequentialBlock();
-        long in = shape.inputWidth();
-        if (shape.arch() == Arch.FCN) {
-            net.add(Blocks.batchFlattenBlock(NetShape.PIXELS));
-        }
-        for (int width : shape.widths()) {
-            if (shape.arch() == Arch.FCN) {
-                net.add(initialised(Linear.builder().setUnits(width).build(), config, in));
-            } else {
-                long fanIn = in * shape.kernelArea();
-                net.add(initialised(Conv2d.builder()
-                        .setKernelShape(new Shape(NetShape.CONV_KERNEL, NetShape.CONV_KERNEL))
-                        .optPadding(new Shape(NetShape.CONV_KERNEL / 2, NetShape.CONV_KERNEL / 2))
-                        .setFilters(width).build(), config, fanIn));
-            }
-            if (shape.batchNorm()) {
+        List<Layer> layers = network.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            if (layer instanceof Layer.Conv conv) {
+                net.add(initialised(Conv2d.builder().setKernelShape(new Shape(conv.kernel(), conv.kernel()))
+                        .optPadding(new Shape(conv.padding(), conv.padding()))
+                        .setFilters(conv.channels()).build(), config.init(), network.fanIn(i)));
+            } else if (layer instanceof Layer.Dense dense) {
+                net.add(initialised(Linear.builder().setUnits(dense.units()).build(), config.init(), network.fanIn(i)));
+            } else if (layer instanceof Layer.BatchNorm) {
                 net.add(BatchNorm.builder().build());
+            } else if (layer instanceof Layer.Relu) {
+                net.add(Activation.reluBlock());
+            } else if (layer instanceof Layer.MaxPool pool) {
+                Shape window = new Shape(pool.size(), pool.size());
+                net.add(Pool.maxPool2dBlock(window, window));
+            } else if (layer instanceof Layer.Dropout dropout) {
+                net.add(Dropout.builder().optRate((float) dropout.rate()).build());
+            } else if (layer instanceof Layer.GlobalAvgPool) {
+                net.add(Pool.globalAvgPool2dBlock());
+            } else if (layer instanceof Layer.Flatten) {
+                net.add(Blocks.batchFlattenBlock(network.sizeAfter(i)));
             }
-            net.add(Activation.reluBlock());
-            if (shape.arch() == Arch.FCN) {
-                addDropout(net, config.dropout());
-            } else {
-                net.add(Pool.maxPool2dBlock(POOL, POOL));
-            }
-            in = width;
         }
-        if (shape.arch() == Arch.CNN) {
-            net.add(Pool.globalAvgPool2dBlock());
-            addDropout(net, config.dropout());
-        }
-        net.add(initialised(Linear.builder().setUnits(NetShape.CLASSES).build(), config, in));
+        net.add(initialised(Linear.builder().setUnits(NetShape.CLASSES).build(), config.outputInit(),
+                network.outputFanIn()));
         return net;
     }
 
-    private static Block initialised(Block layer, TrialConfig config, long fanIn) {
-        layer.setInitializer(new TorchInitializer(config.init()), Parameter.Type.WEIGHT);
-        layer.setInitializer(TorchInitializer.bias(config.init(), fanIn), Parameter.Type.BIAS);
+    private static Block initialised(Block layer, InitKind init, long fanIn) {
+        layer.setInitializer(new TorchInitializer(init), Parameter.Type.WEIGHT);
+        layer.setInitializer(TorchInitializer.bias(init, fanIn), Parameter.Type.BIAS);
         return layer;
-    }
-
-    private static void addDropout(SequentialBlock net, double rate) {
-        if (rate > 0) {
-            net.add(Dropout.builder().optRate((float) rate).build());
-        }
     }
 
     /** Trainable parameters only: BatchNorm's running mean and variance do not count. */

@@ -72,7 +72,7 @@ final class RecordingListener implements TrialListener {
     /** The record of a trial that has just started (also written for a worker that died first). */
     static TrialRecord started(Trial trial, String experiment, Provenance provenance) {
         return new TrialRecord(trial.id(), trial.configHash(), experiment, trial.index(), trial.config().toMap(),
-                trial.params(), trial.shape().widths(), trial.shape().describe(), TrialStatus.RUNNING, 0, 0,
+                trial.params(), trial.network().widths(), trial.network().describe(), TrialStatus.RUNNING, 0, 0,
                 Instant.now().toString(), null, null, provenance);
     }
 }

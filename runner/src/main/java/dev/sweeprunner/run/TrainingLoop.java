@@ -57,7 +57,7 @@ public final class TrainingLoop {
         TrialConfig config = trial.config();
         Engine.getInstance().setRandomSeed((int) config.seed());
         Random shuffle = new Random(config.seed());
-        Block block = ModelFactory.build(trial.shape(), config);
+        Block block = ModelFactory.build(trial.network(), config);
         Loss loss = new SoftmaxCrossEntropyLoss();
         long started = System.nanoTime();
         int epochsDone = 0;
@@ -72,7 +72,7 @@ public final class TrainingLoop {
                 long counted = ModelFactory.trainableParams(block);
                 if (counted != trial.params()) {
                     throw new IllegalStateException("DJL counts " + counted + " trainable parameters, sizing planned "
-                            + trial.params() + " for " + trial.shape().describe());
+                            + trial.params() + " for " + trial.network().describe());
                 }
                 for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                     long epochStart = System.nanoTime();

@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
 
 /** Experiment YAML to {@link ExperimentSpec}: strict, every problem reported with file, line and field. */
 public final class SpecParser {
+    private static final List<TrialField> NETWORK_FIELDS =
+            List.of(TrialField.BUDGET, TrialField.PRESET, TrialField.HIDDEN, TrialField.LAYERS);
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "description", "defaults", "grid", "data");
     private static final Set<String> DATA_KEYS = Set.of("dir", "val_fraction", "split_seed", "normalize", "mean", "std");
     /** The name becomes a directory under results/, so keep it to portable file-name characters. */
@@ -53,14 +55,13 @@ public final class SpecParser {
         for (int i = 0; i < gridList.items().size(); i++) {
             String path = "grid[" + i + "]";
             YamlNode.Map blockMap = asMap(gridList.items().get(i), path);
+            Map<TrialField, ExperimentSpec.Axis> own = parseAxes(blockMap, path);
             Map<TrialField, ExperimentSpec.Axis> merged = new LinkedHashMap<>(defaults);
-            merged.putAll(parseAxes(blockMap, path));
-            for (TrialField required : List.of(TrialField.ARCH, TrialField.BUDGET)) {
-                if (!merged.containsKey(required)) {
-                    throw SpecError.at(blockMap.location(), path + "." + required.key(),
-                            "required (set it in this block or in defaults)");
-                }
+            if (NETWORK_FIELDS.stream().anyMatch(own::containsKey)) {
+                NETWORK_FIELDS.forEach(merged::remove); // the block's own network replaces the default one
             }
+            merged.putAll(own);
+            requireOneNetwork(merged, blockMap, path);
             blocks.add(new ExperimentSpec.GridBlock(i, blockMap.location(), List.copyOf(merged.values())));
         }
         return new ExperimentSpec(name, description, file, data, blocks);
@@ -74,7 +75,9 @@ public final class SpecParser {
                     entry.getValue().keyLocation(), fieldPath, "unknown key (expected one of " + trialKeys() + ")"));
             YamlNode node = entry.getValue().value();
             List<ExperimentSpec.Located> values = new ArrayList<>();
-            if (node instanceof YamlNode.Seq seq) {
+            if (field.listValued()) {
+                values.addAll(listValues(field, node, fieldPath));
+            } else if (node instanceof YamlNode.Seq seq) {
                 if (seq.items().isEmpty()) {
                     throw SpecError.at(seq.location(), fieldPath, "empty list: give at least one value");
                 }
@@ -89,6 +92,38 @@ public final class SpecParser {
             axes.put(field, new ExperimentSpec.Axis(field, values));
         }
         return axes;
+    }
+
+    /** One list is one value; a list of lists is several values to sweep over. */
+    private static List<ExperimentSpec.Located> listValues(TrialField field, YamlNode node, String path) {
+        YamlNode.Seq seq = asSeq(node, path);
+        boolean alternatives = !seq.items().isEmpty() && seq.items().get(0) instanceof YamlNode.Seq;
+        if (!alternatives) {
+            return List.of(new ExperimentSpec.Located(field.parseList(seq, path), seq.location(), path));
+        }
+        List<ExperimentSpec.Located> values = new ArrayList<>();
+        for (int i = 0; i < seq.items().size(); i++) {
+            String itemPath = path + "[" + i + "]";
+            YamlNode.Seq item = asSeq(seq.items().get(i), itemPath);
+            values.add(new ExperimentSpec.Located(field.parseList(item, itemPath), item.location(), itemPath));
+        }
+        return values;
+    }
+
+    /** A block names its network one way: a budget (with arch), a preset, hidden widths or layers. */
+    private static void requireOneNetwork(Map<TrialField, ExperimentSpec.Axis> merged, YamlNode.Map block, String path) {
+        List<TrialField> ways = NETWORK_FIELDS.stream().filter(merged::containsKey).toList();
+        if (ways.isEmpty()) {
+            throw SpecError.at(block.location(), path + ".budget",
+                    "required: a budget (with arch), a preset, hidden widths or layers (here or in defaults)");
+        }
+        if (ways.size() > 1) {
+            throw SpecError.at(block.location(), path, "set only one of " + ways.stream().map(TrialField::key)
+                    .collect(Collectors.joining(", ")) + "");
+        }
+        if (ways.get(0) == TrialField.BUDGET && !merged.containsKey(TrialField.ARCH)) {
+            throw SpecError.at(block.location(), path + ".arch", "required with a budget (set it in this block or in defaults)");
+        }
     }
 
     private static DataSettings parseData(YamlNode node) {
@@ -129,7 +164,7 @@ public final class SpecParser {
         return scalar(entry.value(), path, parser);
     }
 
-    private static Object scalar(YamlNode node, String path, ValueParser parser) {
+    static Object scalar(YamlNode node, String path, ValueParser parser) {
         if (!(node instanceof YamlNode.Scalar scalar)) {
             throw SpecError.at(node.location(), path, "expected a single value, got " + node.kind());
         }
@@ -140,7 +175,7 @@ public final class SpecParser {
         }
     }
 
-    private static void checkKeys(YamlNode.Map map, Set<String> allowed, String path) {
+    static void checkKeys(YamlNode.Map map, Set<String> allowed, String path) {
         for (Map.Entry<String, YamlNode.Entry> entry : map.entries().entrySet()) {
             if (!allowed.contains(entry.getKey())) {
                 String fieldPath = path.isEmpty() ? entry.getKey() : path + "." + entry.getKey();

@@ -11,7 +11,7 @@ import dev.sweeprunner.run.ModelFactory;
 import dev.sweeprunner.spec.Arch;
 import dev.sweeprunner.spec.DataSettings;
 import dev.sweeprunner.spec.InitKind;
-import dev.sweeprunner.spec.OptimizerKind;
+import dev.sweeprunner.spec.TrialField;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -92,10 +92,10 @@ class SizingTest {
     @MethodSource("djlCases")
     void formulaAgreesWithDjlTrainableCount(Arch arch, int depth, boolean batchNorm, int budget) {
         NetShape shape = Sizing.size(arch, depth, batchNorm, budget);
-        TrialConfig config = new TrialConfig(arch, (long) budget, arch == Arch.FCN ? depth : null,
-                arch == Arch.CNN ? depth : null, OptimizerKind.ADAM, 0.001, null, 0, InitKind.KAIMING_UNIFORM, 0.2,
-                batchNorm, 64, 1, 1, DataSettings.defaults(), null);
-        Block block = ModelFactory.build(shape, config);
+        TrialConfig config = new TrialConfig(java.util.Map.of(TrialField.ARCH, arch, TrialField.BUDGET, (long) budget,
+                TrialField.INIT, InitKind.KAIMING_UNIFORM, TrialField.DROPOUT, 0.2, TrialField.BATCH_NORM, batchNorm),
+                DataSettings.defaults(), null, null);
+        Block block = ModelFactory.build(shape.toNetwork(config.dropout()), config);
         try (Model model = Model.newInstance("count")) {
             model.setBlock(block);
             block.initialize(model.getNDManager(), DataType.FLOAT32, ModelFactory.INPUT_SHAPE);

@@ -11,7 +11,7 @@ import ai.djl.training.optimizer.Optimizer;
 import dev.sweeprunner.plan.TrialConfig;
 import dev.sweeprunner.spec.Arch;
 import dev.sweeprunner.spec.DataSettings;
-import dev.sweeprunner.spec.InitKind;
+import dev.sweeprunner.spec.TrialField;
 import dev.sweeprunner.spec.OptimizerKind;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -82,7 +82,14 @@ class OptimizerTest {
     }
 
     static TrialConfig config(OptimizerKind kind, double lr, Double momentum, double weightDecay) {
-        return new TrialConfig(Arch.FCN, 10_000L, 2, null, kind, lr, momentum, weightDecay, InitKind.KAIMING_UNIFORM,
-                0.0, false, 64, 1, 1, DataSettings.defaults(), null);
+        java.util.Map<TrialField, Object> values = new java.util.EnumMap<>(TrialField.class);
+        values.put(TrialField.ARCH, Arch.FCN);
+        values.put(TrialField.OPTIMIZER, kind);
+        values.put(TrialField.LR, lr);
+        values.put(TrialField.WEIGHT_DECAY, weightDecay);
+        if (momentum != null) {
+            values.put(TrialField.MOMENTUM, momentum);
+        }
+        return new TrialConfig(values, DataSettings.defaults(), null, null);
     }
 }

@@ -1,0 +1,96 @@
+package dev.sweeprunner.spec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One layer of an explicit network, in PyTorch's nn.Sequential terms. The output Linear(10) is
+ * not listed: every network ends with it. {@link #canonical()} is the form hashed into trial ids.
+ */
+public sealed interface Layer {
+    String canonical();
+
+    /** Conv, [BatchNorm], ReLU, [MaxPool when pool > 1], [Dropout when dropout > 0]. */
+    static List<Layer> convBlock(Conv conv, boolean batchNorm, int pool, double dropout) {
+        List<Layer> block = new ArrayList<>();
+        block.add(conv);
+        if (batchNorm) {
+            block.add(new BatchNorm());
+        }
+        block.add(new Relu());
+        if (pool > 1) {
+            block.add(new MaxPool(pool));
+        }
+        if (dropout > 0) {
+            block.add(new Dropout(dropout));
+        }
+        return List.copyOf(block);
+    }
+
+    /** Dense, [BatchNorm], ReLU, [Dropout when dropout > 0]: one hidden layer of an MLP. */
+    static List<Layer> denseBlock(int units, boolean batchNorm, double dropout) {
+        List<Layer> block = new ArrayList<>();
+        block.add(new Dense(units));
+        if (batchNorm) {
+            block.add(new BatchNorm());
+        }
+        block.add(new Relu());
+        if (dropout > 0) {
+            block.add(new Dropout(dropout));
+        }
+        return List.copyOf(block);
+    }
+
+    /** Conv2d with stride 1; output side = side + 2*padding - kernel + 1. */
+    record Conv(int channels, int kernel, int padding) implements Layer {
+        public String canonical() {
+            return "conv " + channels + " k" + kernel + " p" + padding;
+        }
+    }
+
+    /** Linear to {@code units}; a 4-D input is flattened first. */
+    record Dense(int units) implements Layer {
+        public String canonical() {
+            return "dense " + units;
+        }
+    }
+
+    record BatchNorm() implements Layer {
+        public String canonical() {
+            return "batch_norm";
+        }
+    }
+
+    record Relu() implements Layer {
+        public String canonical() {
+            return "relu";
+        }
+    }
+
+    /** Max pooling, window = stride = size; floor mode like PyTorch (7x7 pooled by 2 is 3x3). */
+    record MaxPool(int size) implements Layer {
+        public String canonical() {
+            return "max_pool " + size;
+        }
+    }
+
+    record Dropout(double rate) implements Layer {
+        public String canonical() {
+            return String.format(Locale.ROOT, "dropout %s", rate);
+        }
+    }
+
+    record Flatten() implements Layer {
+        public String canonical() {
+            return "flatten";
+        }
+    }
+
+    /** Mean over each channel's map: (N, C, H, W) to (N, C). */
+    record GlobalAvgPool() implements Layer {
+        public String canonical() {
+            return "global_avg_pool";
+        }
+    }
+}
