@@ -5,6 +5,7 @@ import dev.sweeprunner.spec.DataSettings;
 import dev.sweeprunner.spec.ExperimentSpec;
 import dev.sweeprunner.spec.ExperimentSpec.Located;
 import dev.sweeprunner.spec.Layer;
+import dev.sweeprunner.spec.Normalization;
 import dev.sweeprunner.spec.Preset;
 import dev.sweeprunner.spec.SpecError;
 import dev.sweeprunner.spec.TrialField;
@@ -34,7 +35,7 @@ public final class Planner {
             Map<TrialField, List<Located>> axes = new LinkedHashMap<>();
             block.axes().forEach(axis -> axes.put(axis.field(), axis.values()));
             for (Map<TrialField, Located> combination : GridExpansion.cartesian(axes)) {
-                TrialConfig config = resolve(combination, spec.data(), overrides);
+                TrialConfig config = resolve(combination, dataFor(combination, spec.data()), overrides);
                 Network network = network(config, combination);
                 List<Integer> folds = config.folds() == 0 ? Collections.singletonList(null)
                         : IntStream.rangeClosed(1, config.folds()).boxed().toList();
@@ -63,12 +64,35 @@ public final class Planner {
             value.ifPresent(v -> values.put(field, v));
         }
         derivedArch(values).ifPresent(arch -> values.put(TrialField.ARCH, arch));
+        List.of(TrialField.NORMALIZE, TrialField.MEAN, TrialField.STD).forEach(values::remove); // now in data
         TrialField.Lookup lookup = field -> Optional.ofNullable(values.get(field));
         values.keySet().removeIf(field -> !field.appliesTo(lookup));
         if (overrides.epochs() != null) {
             values.put(TrialField.EPOCHS, overrides.epochs().longValue());
         }
         return new TrialConfig(values, data, overrides.trainLimit(), null);
+    }
+
+    /** The data section with the trial's own normalize/mean/std applied (they are not kept as trial settings). */
+    private static DataSettings dataFor(Map<TrialField, Located> combination, DataSettings data) {
+        Located normalize = combination.get(TrialField.NORMALIZE);
+        Located mean = combination.get(TrialField.MEAN);
+        Located std = combination.get(TrialField.STD);
+        if (normalize == null && mean == null && std == null) {
+            return data;
+        }
+        Normalization kind = normalize == null ? data.normalize() : (Normalization) normalize.value();
+        if (kind == Normalization.FIXED && (mean == null || std == null) && data.normalize() != Normalization.FIXED) {
+            Located given = normalize != null ? normalize : mean != null ? mean : std;
+            throw SpecError.at(given.location(), given.path(), "normalize: fixed needs both mean and std");
+        }
+        if (kind != Normalization.FIXED && (mean != null || std != null)) {
+            Located stray = mean != null ? mean : std;
+            throw SpecError.at(stray.location(), stray.path(), "only used with 'normalize: fixed'");
+        }
+        return new DataSettings(data.dir(), data.valFraction(), data.splitSeed(), kind,
+                mean == null ? data.mean() : (Double) mean.value(), std == null ? data.std() : (Double) std.value(),
+                data.valSize(), data.trainSize());
     }
 
     /** Explicit networks name their own family: any conv layer makes a CNN. */

@@ -1,5 +1,7 @@
 package dev.sweeprunner.records;
 
+import dev.sweeprunner.spec.Monitor;
+
 /** Metrics of one epoch. Accuracies are fractions 0-1, times in seconds. */
 public record EpochRecord(
         String trialId,
@@ -19,6 +21,14 @@ public record EpochRecord(
      * test set never picks the epoch, so best-epoch test numbers stay honest.
      */
     public boolean improvesOn(EpochRecord best) {
-        return best == null || valAcc > best.valAcc;
+        return improvesOn(best, Monitor.VAL_ACC);
+    }
+
+    /** The same rule by a chosen metric: higher val_acc or lower val_loss; ties keep the earlier epoch. */
+    public boolean improvesOn(EpochRecord best, Monitor by) {
+        if (best == null) {
+            return true;
+        }
+        return by == Monitor.VAL_LOSS ? valLoss < best.valLoss : valAcc > best.valAcc;
     }
 }

@@ -1,5 +1,6 @@
 package dev.sweeprunner.records;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,8 @@ public record TrialRecord(
         String startedAt,
         String finishedAt,
         String error,
-        Provenance provenance) {
+        Provenance provenance,
+        @JsonInclude(JsonInclude.Include.NON_NULL) BestWeights bestWeights) {
 
     public TrialRecord {
         config = Collections.unmodifiableMap(new LinkedHashMap<>(config)); // keeps the key order
@@ -33,7 +35,12 @@ public record TrialRecord(
 
     public TrialRecord finished(TrialStatus newStatus, int epochs, double seconds, String finishTime, String errorMessage) {
         return new TrialRecord(trialId, configHash, experiment, planIndex, config, params, widths, network, newStatus,
-                epochs, seconds, startedAt, finishTime, errorMessage, provenance);
+                epochs, seconds, startedAt, finishTime, errorMessage, provenance, bestWeights);
+    }
+
+    public TrialRecord withBestWeights(BestWeights best) {
+        return new TrialRecord(trialId, configHash, experiment, planIndex, config, params, widths, network, status,
+                epochsCompleted, trainingTimeS, startedAt, finishedAt, error, provenance, best);
     }
 
     /** A config value as text ("" when the setting does not apply), for CSV context columns. */

@@ -29,6 +29,8 @@ public final class TrialStore {
     public static final String TRIAL_JSON = "trial.json";
     public static final String EPOCHS_CSV = "epochs.csv";
     public static final String CONFUSION_CSV = "confusion.csv";
+    /** The best epoch's parameters (DJL's format: Block.loadParameters reads them). */
+    public static final String BEST_PARAMS = "best.params";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -96,6 +98,10 @@ public final class TrialStore {
     }
 
     /** Writes trial.json atomically: a reader never sees it half-written. */
+    public void writeBestParameters(String trialId, byte[] parameters) {
+        AtomicFiles.writeBytes(trialDir(trialId).resolve(BEST_PARAMS), parameters);
+    }
+
     public void write(TrialRecord record) {
         AtomicFiles.write(trialDir(record.trialId()).resolve(TRIAL_JSON), writer -> JSON.writeValue(writer, record));
     }

@@ -3,6 +3,7 @@ package dev.sweeprunner.report;
 import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialRecord;
+import dev.sweeprunner.spec.Monitor;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,11 +18,12 @@ public record TrialResult(TrialRecord trial, List<EpochRecord> epochs, List<Epoc
         return epochs.isEmpty() ? Optional.empty() : Optional.of(epochs.get(epochs.size() - 1));
     }
 
-    /** The best epoch by {@link EpochRecord#improvesOn}, the rule the run used for confusion.csv. */
+    /** The best epoch by the trial's {@code best_by}: the rule the run used for confusion.csv and best.params. */
     public Optional<EpochRecord> best() {
+        Monitor by = Monitor.VAL_LOSS.yamlName().equals(trial.setting("best_by")) ? Monitor.VAL_LOSS : Monitor.VAL_ACC;
         EpochRecord best = null;
         for (EpochRecord e : epochs) {
-            if (e.improvesOn(best)) {
+            if (e.improvesOn(best, by)) {
                 best = e;
             }
         }

@@ -31,6 +31,7 @@ public final class InProcessRunner implements TrialRunner {
     private Device device;
     private Provenance provenance;
     private TrainingData arrays;
+    private TrainingData.Partition arraysPartition;
 
     /** {@code extraListeners} (progress, worker protocol) see every trial after the console and records. */
     public InProcessRunner(Plan plan, TrialStore store, PrintStream out, DeviceChoice deviceChoice,
@@ -49,6 +50,12 @@ public final class InProcessRunner implements TrialRunner {
             return TrialStatus.INTERRUPTED;
         }
         start(trial);
+        TrainingData.Partition partition = TrainingData.Partition.of(trial.config());
+        if (!partition.equals(arraysPartition)) {
+            arrays.close(); // one set of arrays at a time: each is ~250 MB of float32 pixels
+            arrays = TrainingData.create(dataSource.get(), partition, device);
+            arraysPartition = partition;
+        }
         List<TrialListener> listeners = new ArrayList<>(extraListeners); // first: a progress bar clears first
         listeners.add(new ConsoleListener(out, plan.trials().size()));
         listeners.add(new RecordingListener(store, plan.spec().name(), provenance));
@@ -69,7 +76,7 @@ public final class InProcessRunner implements TrialRunner {
         }
     }
 
-    /** The engine, device and data arrays, made once (every trial of a plan shares the train limit). */
+    /** The engine, device and the first trial's data arrays, made once. */
     private void start(Trial first) {
         if (arrays != null) {
             return;
@@ -79,7 +86,8 @@ public final class InProcessRunner implements TrialRunner {
         provenance = RunEnvironment.capture(engine, device);
         out.printf("Training on %s (%s %s, %d intra-op threads)%n", provenance.device(), provenance.engine(),
                 provenance.pytorchVersion(), provenance.intraOpThreads());
-        arrays = TrainingData.create(dataSource.get(), plan.spec().data(), first.config().trainLimit(), device);
+        arraysPartition = TrainingData.Partition.of(first.config());
+        arrays = TrainingData.create(dataSource.get(), arraysPartition, device);
     }
 
     @Override

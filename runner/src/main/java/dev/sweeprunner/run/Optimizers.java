@@ -11,8 +11,12 @@ import dev.sweeprunner.plan.TrialConfig;
 public final class Optimizers {
     private Optimizers() {}
 
-    public static Optimizer create(TrialConfig config) {
-        Tracker lr = Tracker.fixed((float) config.lr());
+    /**
+     * {@code lr} is read at every update, so a schedule changes it between epochs. DJL's SGD keeps
+     * lr inside its momentum buffer ({@code v = m*v + lr*g}), PyTorch's outside it: with momentum
+     * and a changing lr the two differ slightly; with a fixed lr they are the same.
+     */
+    public static Optimizer create(TrialConfig config, Tracker lr) {
         float weightDecay = (float) config.weightDecay();
         float momentum = config.momentum() == null ? 0f : config.momentum().floatValue();
         return switch (config.optimizer()) {

@@ -2,6 +2,7 @@ package dev.sweeprunner.run;
 
 import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.BestWeights;
 import dev.sweeprunner.records.ConfusionMatrix;
 import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.EpochRecord;
@@ -14,7 +15,8 @@ import java.util.List;
 
 /**
  * Writes trial.json at start and end, each epoch's row to the trial's epochs.csv as it ends, and
- * confusion.csv with the test confusion matrices of the best epoch so far and of the last epoch.
+ * confusion.csv with the test confusion matrices of the best epoch so far and of the last epoch,
+ * and best.params with the best epoch's weights (git-ignored: results stay small).
  */
 final class RecordingListener implements TrialListener {
     private static final List<String> CLASS_NAMES = List.of(FashionMnist.CLASS_NAMES);
@@ -45,12 +47,22 @@ final class RecordingListener implements TrialListener {
     @Override
     public void onEpochEnd(Trial trial, EpochRecord row, ConfusionMatrix testConfusion) {
         epochs.append(row);
-        if (row.improvesOn(bestRow)) {
+        if (row.improvesOn(bestRow, trial.config().bestBy())) {
             bestRow = row;
             best = new EpochConfusion(EpochConfusion.At.BEST, row.epoch(), testConfusion);
         }
         EpochConfusion last = new EpochConfusion(EpochConfusion.At.LAST, row.epoch(), testConfusion);
         store.writeConfusion(trial.id(), CLASS_NAMES, List.of(best, last));
+    }
+
+    @Override
+    public void onBestEpoch(Trial trial, EpochRecord row, byte[] parameters) {
+        store.writeBestParameters(trial.id(), parameters);
+    }
+
+    @Override
+    public void onBestWeightsEvaluated(Trial trial, BestWeights bestWeights) {
+        record = record.withBestWeights(bestWeights);
     }
 
     @Override
@@ -73,6 +85,6 @@ final class RecordingListener implements TrialListener {
     static TrialRecord started(Trial trial, String experiment, Provenance provenance) {
         return new TrialRecord(trial.id(), trial.configHash(), experiment, trial.index(), trial.config().toMap(),
                 trial.params(), trial.network().widths(), trial.network().describe(), TrialStatus.RUNNING, 0, 0,
-                Instant.now().toString(), null, null, provenance);
+                Instant.now().toString(), null, null, provenance, null);
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.sweeprunner.data.FashionMnist;
+import dev.sweeprunner.plan.TrialConfig;
 import dev.sweeprunner.spec.DataSettings;
 import java.util.Arrays;
 import java.util.Random;
@@ -22,6 +23,16 @@ public final class TrainingData implements AutoCloseable {
     private final Split validation;
     private final Split test;
 
+    /**
+     * Which training images validate: a holdout (fraction or explicit sizes, from the data
+     * settings) or fold {@code fold} of {@code folds}. Trials with equal partitions share arrays.
+     */
+    public record Partition(DataSettings settings, Integer trainLimit, int folds, Integer fold) {
+        public static Partition of(TrialConfig config) {
+            return new Partition(config.data(), config.trainLimit(), config.folds(), config.fold());
+        }
+    }
+
     /** Images and labels of one split. */
     public record Split(NDArray images, NDArray labels) {
         public int size() {
@@ -37,17 +48,37 @@ public final class TrainingData implements AutoCloseable {
     }
 
     /**
-     * Takes the first {@code trainLimit} training images (all if null), holds out
-     * {@code valFraction} of them chosen with {@code splitSeed}, and normalises every split with
-     * the statistics the settings ask for.
+     * Takes the first {@code trainLimit} training images (all if null), shuffles them with the
+     * split seed, takes the validation images (the fold, an explicit count or a fraction) and
+     * normalises every split with the statistics the settings ask for.
      */
-    public static TrainingData create(FashionMnist data, DataSettings settings, Integer trainLimit, Device device) {
-        int available = trainLimit == null ? data.trainCount() : Math.min(trainLimit, data.trainCount());
+    public static TrainingData create(FashionMnist data, Partition partition, Device device) {
+        DataSettings settings = partition.settings();
+        int available = partition.trainLimit() == null ? data.trainCount()
+                : Math.min(partition.trainLimit(), data.trainCount());
         int[] order = Arrays.stream(Shuffle.permutation(available, new Random(settings.splitSeed())))
                 .mapToInt(Math::toIntExact).toArray();
-        int valCount = (int) Math.round(available * settings.valFraction());
-        int[] valIndices = Arrays.copyOfRange(order, 0, valCount);
-        int[] trainIndices = Arrays.copyOfRange(order, valCount, available);
+        int valStart;
+        int valEnd;
+        int trainCount;
+        if (partition.fold() != null) {
+            valStart = (int) ((long) (partition.fold() - 1) * available / partition.folds());
+            valEnd = (int) ((long) partition.fold() * available / partition.folds());
+            trainCount = available - (valEnd - valStart);
+        } else {
+            valStart = 0;
+            // a smoke run's train limit shrinks explicit sizes in proportion (they are meant for 60,000)
+            double shrink = (double) available / data.trainCount();
+            valEnd = settings.valSize() != null ? (int) Math.round(settings.valSize() * shrink)
+                    : (int) Math.round(available * settings.valFraction());
+            int rest = available - valEnd;
+            trainCount = settings.trainSize() == null ? rest
+                    : Math.min((int) Math.round(settings.trainSize() * shrink), rest);
+        }
+        int[] valIndices = Arrays.copyOfRange(order, valStart, valEnd);
+        int[] trainIndices = new int[trainCount];
+        System.arraycopy(order, 0, trainIndices, 0, valStart);
+        System.arraycopy(order, valEnd, trainIndices, valStart, trainCount - valStart);
         Arrays.sort(valIndices);
         Arrays.sort(trainIndices);
 

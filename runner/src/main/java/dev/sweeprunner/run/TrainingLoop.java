@@ -1,6 +1,7 @@
 package dev.sweeprunner.run;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -18,9 +19,16 @@ import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.plan.TrialConfig;
+import dev.sweeprunner.records.BestWeights;
 import dev.sweeprunner.records.ConfusionMatrix;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialStatus;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 
@@ -52,32 +60,43 @@ public final class TrainingLoop {
         this.stopRequested = stopRequested;
     }
 
-    /** Trains one trial to its last epoch; the listener sees every epoch. Throws on failure. */
+    /**
+     * Trains one trial to its last epoch, or until early stopping ends it; the listener sees every
+     * epoch, every new best epoch's weights, and the test set re-evaluated with those weights.
+     * Throws on failure.
+     */
     public void train(Trial trial, TrainingData data, TrialListener listener) {
         TrialConfig config = trial.config();
         Engine.getInstance().setRandomSeed((int) config.seed());
         Random shuffle = new Random(config.seed());
         Block block = ModelFactory.build(trial.network(), config);
         Loss loss = new SoftmaxCrossEntropyLoss();
+        LrScheduler lr = LrScheduler.of(config);
+        EarlyStopping earlyStopping = EarlyStopping.of(config);
+        Augmentation augmentation = Augmentation.of(config);
         long started = System.nanoTime();
         int epochsDone = 0;
         listener.onTrialStart(trial);
         try (Model model = Model.newInstance("trial-" + trial.id(), device)) {
             model.setBlock(block);
             DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss)
-                    .optOptimizer(Optimizers.create(config))
+                    .optOptimizer(Optimizers.create(config, lr))
                     .optDevices(new Device[] {device});
             try (Trainer trainer = model.newTrainer(trainingConfig)) {
                 trainer.initialize(ModelFactory.INPUT_SHAPE);
                 long counted = ModelFactory.trainableParams(block);
                 if (counted != trial.params()) {
-                    throw new IllegalStateException("DJL counts " + counted + " trainable parameters, sizing planned "
+                    throw new IllegalStateException("DJL counts " + counted + " trainable parameters, the plan says "
                             + trial.params() + " for " + trial.network().describe());
                 }
-                for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                EpochRecord best = null;
+                byte[] bestParameters = null;
+                boolean stoppedEarly = false;
+                for (int epoch = 1; epoch <= config.epochs() && !stoppedEarly; epoch++) {
                     long epochStart = System.nanoTime();
                     int currentEpoch = epoch;
-                    Totals train = trainEpoch(trainer, loss, data.train(), config.batchSize(), shuffle,
+                    double epochLr = lr.current();
+                    Totals train = trainEpoch(trainer, loss, data.train(), config.batchSize(), shuffle, augmentation,
                             (done, total) -> {
                                 listener.onBatchEnd(trial, currentEpoch, done, total);
                                 if (stopRequested.getAsBoolean()) {
@@ -89,9 +108,23 @@ public final class TrainingLoop {
                     Evaluation test = evaluate(trainer, loss, data.test());
                     long now = System.nanoTime();
                     epochsDone = epoch;
-                    listener.onEpochEnd(trial, new EpochRecord(trial.id(), epoch, train.loss(), train.accuracy(),
-                            validation.loss(), validation.accuracy(), test.loss(), test.accuracy(), config.lr(),
-                            seconds(now - epochStart), seconds(now - started)), test.confusion());
+                    EpochRecord record = new EpochRecord(trial.id(), epoch, train.loss(), train.accuracy(),
+                            validation.loss(), validation.accuracy(), test.loss(), test.accuracy(), epochLr,
+                            seconds(now - epochStart), seconds(now - started));
+                    listener.onEpochEnd(trial, record, test.confusion());
+                    if (record.improvesOn(best, config.bestBy())) {
+                        best = record;
+                        bestParameters = parameters(block);
+                        listener.onBestEpoch(trial, record, bestParameters);
+                    }
+                    lr.epochEnded(record);
+                    stoppedEarly = earlyStopping.shouldStop(record) && epoch < config.epochs();
+                }
+                if (best != null) {
+                    restore(block, model.getNDManager(), bestParameters);
+                    Evaluation test = evaluate(trainer, loss, data.test());
+                    listener.onBestWeightsEvaluated(trial, new BestWeights(best.epoch(), config.bestBy().yamlName(),
+                            test.loss(), test.accuracy(), stoppedEarly));
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -99,6 +132,25 @@ public final class TrainingLoop {
             throw e;
         }
         listener.onTrialEnd(trial, epochsDone, seconds(System.nanoTime() - started), null);
+    }
+
+    /** The block's parameters (BatchNorm running statistics included) in DJL's format. */
+    private static byte[] parameters(Block block) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            block.saveParameters(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing parameters to memory cannot fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void restore(Block block, NDManager manager, byte[] parameters) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
+            block.loadParameters(manager, in);
+        } catch (IOException | MalformedModelException e) {
+            throw new IllegalStateException("the parameters just saved do not load back", e);
+        }
     }
 
     /** Mean loss and accuracy of a training pass, read from the device once at the end. */
@@ -126,7 +178,7 @@ public final class TrainingLoop {
     }
 
     private static Totals trainEpoch(Trainer trainer, Loss loss, TrainingData.Split split, int batchSize,
-            Random shuffle, BatchProgress progress) {
+            Random shuffle, Augmentation augmentation, BatchProgress progress) {
         int count = split.size();
         int batches = (count - MIN_TRAIN_BATCH) / batchSize + 1;
         try (NDManager epoch = split.images().getManager().newSubManager()) {
@@ -142,6 +194,9 @@ public final class TrainingLoop {
                 int end = Math.min(count, start + batchSize);
                 try (NDManager batch = epoch.newSubManager()) {
                     NDArray x = rows(images, start, end, batch);
+                    if (augmentation.enabled()) {
+                        x = augmentation.apply(x, batch);
+                    }
                     NDArray y = rows(labels, start, end, batch);
                     NDArray logits;
                     NDArray batchLoss;

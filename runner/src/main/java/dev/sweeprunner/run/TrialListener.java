@@ -1,6 +1,7 @@
 package dev.sweeprunner.run;
 
 import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.BestWeights;
 import dev.sweeprunner.records.ConfusionMatrix;
 import dev.sweeprunner.records.EpochRecord;
 import java.util.List;
@@ -14,7 +15,13 @@ public interface TrialListener {
 
     default void onEpochEnd(Trial trial, EpochRecord record, ConfusionMatrix testConfusion) {}
 
-    /** {@code error} is null when the trial finished all its epochs. */
+    /** A new best epoch by the trial's {@code best_by}; {@code parameters} is the model's state in DJL's format. */
+    default void onBestEpoch(Trial trial, EpochRecord record, byte[] parameters) {}
+
+    /** After the last epoch: the test set evaluated again with the best epoch's weights reloaded. */
+    default void onBestWeightsEvaluated(Trial trial, BestWeights best) {}
+
+    /** {@code error} is null when the trial finished (all its epochs, or stopped early). */
     default void onTrialEnd(Trial trial, int epochsCompleted, double trainingTimeS, Throwable error) {}
 
     static TrialListener all(List<TrialListener> listeners) {
@@ -33,6 +40,16 @@ public interface TrialListener {
             @Override
             public void onEpochEnd(Trial trial, EpochRecord record, ConfusionMatrix testConfusion) {
                 copy.forEach(l -> l.onEpochEnd(trial, record, testConfusion));
+            }
+
+            @Override
+            public void onBestEpoch(Trial trial, EpochRecord record, byte[] parameters) {
+                copy.forEach(l -> l.onBestEpoch(trial, record, parameters));
+            }
+
+            @Override
+            public void onBestWeightsEvaluated(Trial trial, BestWeights best) {
+                copy.forEach(l -> l.onBestWeightsEvaluated(trial, best));
             }
 
             @Override

@@ -28,7 +28,7 @@ public enum Preset implements Choice {
             convBlock(32, 3, 0, false, 1), convBlock(64, 3, 0, false, 2),
             List.of(new Layer.Dropout(0.25), new Layer.Flatten()), dense(128, 0.5))),
     /**
-     * Study E model 2, 288,554: three stages of two conv 3x3 (pad 1) + BN + ReLU blocks (32, 64,
+     * Study E model 2, 305,130: three stages of two conv 3x3 (pad 1) + BN + ReLU blocks (32, 64,
      * 128), pool after stages 1 and 2, dropout 0.05/0.10/0.15 per stage, global average pool,
      * classifier 128-128-10 with dropout 0.2. The study does not state the hidden width; 128 is
      * our reading (the study's own suggestion).

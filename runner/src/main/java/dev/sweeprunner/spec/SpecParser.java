@@ -14,7 +14,8 @@ public final class SpecParser {
     private static final List<TrialField> NETWORK_FIELDS =
             List.of(TrialField.BUDGET, TrialField.PRESET, TrialField.HIDDEN, TrialField.LAYERS);
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "description", "defaults", "grid", "data");
-    private static final Set<String> DATA_KEYS = Set.of("dir", "val_fraction", "split_seed", "normalize", "mean", "std");
+    private static final Set<String> DATA_KEYS = Set.of("dir", "val_fraction", "val_size", "train_size", "split_seed",
+            "normalize", "mean", "std");
     /** The name becomes a directory under results/, so keep it to portable file-name characters. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -147,7 +148,19 @@ public final class SpecParser {
         }
         double mean = (Double) optional(map, "mean", ValueParser.real(-1e6, true, 1e6, true), d.mean());
         double std = (Double) optional(map, "std", ValueParser.real(0, false, 1e6, true), d.std());
-        return new DataSettings(dir, valFraction, splitSeed, normalize, mean, std);
+        if (map.entries().containsKey("val_size") && map.entries().containsKey("val_fraction")) {
+            throw SpecError.at(map.entries().get("val_size").keyLocation(), "data.val_size",
+                    "give either val_size or val_fraction, not both");
+        }
+        Integer valSize = map.entries().containsKey("val_size")
+                ? Math.toIntExact((Long) optional(map, "val_size", ValueParser.integer(1, 1_000_000), null)) : null;
+        Integer trainSize = map.entries().containsKey("train_size")
+                ? Math.toIntExact((Long) optional(map, "train_size", ValueParser.integer(1, 1_000_000), null)) : null;
+        if ((valSize == null ? 0 : valSize) + (trainSize == null ? 0 : trainSize) > DataSettings.TRAIN_IMAGES) {
+            throw SpecError.at(map.location(), "data", "train_size + val_size must be at most the "
+                    + DataSettings.TRAIN_IMAGES + " training images");
+        }
+        return new DataSettings(dir, valFraction, splitSeed, normalize, mean, std, valSize, trainSize);
     }
 
     /** A {@code data.KEY} value, or the default when the key is absent. */

@@ -67,7 +67,14 @@ public enum TrialField {
     /** Pad by p pixels (zeros) and crop a random 28x28 window: a shift of up to p pixels. */
     AUGMENT_CROP_PADDING("augment_crop_padding", ValueParser.integer(0, 14), 0L, always()),
     /** k-fold cross-validation: the trial runs once per fold (the fold's images validate); 0 = holdout. */
-    FOLDS("folds", ValueParser.integer(0, 100), 0L, always());
+    FOLDS("folds", ValueParser.integer(0, 100), 0L, always()),
+    /**
+     * Per-trial normalisation (study E normalises its two models differently); replaces the data
+     * section's normalize/mean/std for this trial and is recorded under the trial's data settings.
+     */
+    NORMALIZE("normalize", ValueParser.choice(Normalization.class), null, always()),
+    MEAN("mean", ValueParser.real(-1e6, true, 1e6, true), null, always()),
+    STD("std", ValueParser.real(0, false, 1e6, true), null, always());
 
     /** Read access to the values already chosen for a trial, for applicability rules. */
     public interface Lookup {

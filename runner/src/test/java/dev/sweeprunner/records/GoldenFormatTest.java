@@ -30,7 +30,7 @@ class GoldenFormatTest {
         Provenance provenance = new Provenance("0.1.0", "abc", false, "0.35.1", "2.7.1", "PyTorch", "cpu", 2, "jvm",
                 "os", "host", "cpu", 2);
         return new TrialRecord("0123456789", "0123456789ab", "t", 0, config, 9982, List.of(11, 22, 36),
-                "1-11-22-36-gap-10", TrialStatus.COMPLETED, 1, 3.25, "s", "f", null, provenance);
+                "1-11-22-36-gap-10", TrialStatus.COMPLETED, 1, 3.25, "s", "f", null, provenance, null);
     }
 
     @Test

@@ -37,7 +37,7 @@ public final class ReportFixtures {
         Provenance provenance = new Provenance("0.1.0", "abc", false, "0.35.1", "2.7.1", "PyTorch", "cpu", 2, "jvm",
                 "os", "host", "cpu", 2);
         return new TrialRecord(id, id + "00", "fixture", seed, config, params, List.of(8), network, status, 2, 7.5,
-                "s", "f", null, provenance);
+                "s", "f", null, provenance, null);
     }
 
     /** A matrix with {@code correct} of 100 images per class right and the rest predicted as the next class. */

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import dev.sweeprunner.plan.TrialConfig;
 import dev.sweeprunner.spec.Arch;
 import dev.sweeprunner.spec.DataSettings;
@@ -51,7 +52,7 @@ class OptimizerTest {
     @MethodSource("cases")
     void twoStepsMatchHandComputedValues(String name, OptimizerKind kind, double lr, Double momentum,
             double weightDecay, float[] expected) {
-        Optimizer optimizer = Optimizers.create(config(kind, lr, momentum, weightDecay));
+        Optimizer optimizer = Optimizers.create(config(kind, lr, momentum, weightDecay), Tracker.fixed((float) lr));
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray weight = manager.create(W0.clone());
             weight.setRequiresGradient(true);

@@ -114,7 +114,7 @@ class SweepTest {
         // what a kill during epoch 2 leaves: status running, one epoch row on disk
         store.write(new TrialRecord(victim.trialId(), victim.configHash(), victim.experiment(), victim.planIndex(),
                 victim.config(), victim.params(), victim.widths(), victim.network(), TrialStatus.RUNNING, 0, 0,
-                victim.startedAt(), null, null, victim.provenance()));
+                victim.startedAt(), null, null, victim.provenance(), null));
         Path epochs = store.trialDir(victim.trialId()).resolve(TrialStore.EPOCHS_CSV);
         Files.write(epochs, rowsBefore.subList(0, 2));
 
