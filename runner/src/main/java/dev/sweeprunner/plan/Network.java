@@ -159,8 +159,9 @@ public record Network(Arch family, List<Layer> layers, String label) {
     public static String autoLabel(List<Layer> layers) {
         List<String> parts = new ArrayList<>(List.of("1"));
         Features features = new Features(1, IMAGE_SIDE);
-        for (Layer layer : layers) {
-            Features after = next(features, layer, 0);
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            Features after = next(features, layer, i);
             if (layer instanceof Layer.Conv conv) {
                 parts.add(conv.channels() + "c" + conv.kernel());
             } else if (layer instanceof Layer.MaxPool pool) {

@@ -1,0 +1,146 @@
+package dev.sweeprunner.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import dev.sweeprunner.TestData;
+import dev.sweeprunner.data.FashionMnist;
+import dev.sweeprunner.plan.Plan;
+import dev.sweeprunner.records.EpochRecord;
+import dev.sweeprunner.records.TrialRecord;
+import dev.sweeprunner.records.TrialStatus;
+import dev.sweeprunner.records.TrialStore;
+import dev.sweeprunner.spec.DataSettings;
+import dev.sweeprunner.spec.Normalization;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training toolkit inside real (tiny, synthetic) trials: best weights, early stopping, splits, folds. */
+class ToolkitTest {
+    private static final FashionMnist DATA = TestData.synthetic(500, 200, 5);
+
+    @TempDir
+    Path dir;
+
+    private Sweep.Outcome sweep(String yaml, Path results) {
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        Plan plan = SweepTest.plan(yaml);
+        return new Sweep(out, (p, store, progress) -> new InProcessRunner(p, store, out, DeviceChoice.CPU, () -> DATA,
+                List.of())).run(plan, Sweep.Options.defaults(results).withWorkers(0));
+    }
+
+    /**
+     * min_delta 100 means no epoch ever counts as better: patience 2 stops after epoch 3 of 10.
+     * The best epoch's weights are saved, reloaded after training and give the same test numbers
+     * that epoch recorded.
+     */
+    @Test
+    void earlyStoppingAndBestWeights() throws Exception {
+        Path results = dir.resolve("es");
+        Sweep.Outcome outcome = sweep("""
+                name: es
+                defaults: {epochs: 10, batch_size: 50, seed: 2, early_stopping: 2,
+                           early_stopping_min_delta: 100, best_by: val_loss,
+                           lr_schedule: plateau, lr_patience: 0, augment_flip: 0.5, augment_rotate: 10,
+                           augment_crop_padding: 2}
+                grid:
+                  - {hidden: [32, 16]}
+                """, results);
+        assertEquals(1, outcome.completed());
+        TrialStore store = new TrialStore(results);
+        TrialRecord trial = store.readAll().get(0);
+        assertEquals(TrialStatus.COMPLETED, trial.status());
+        List<EpochRecord> epochs = store.readEpochs(trial.trialId());
+        assertEquals(3, epochs.size(), "stopped after epoch 3 of 10");
+        assertEquals(3, trial.epochsCompleted());
+        assertTrue(trial.bestWeights().stoppedEarly());
+
+        EpochRecord best = epochs.stream().reduce((a, b) -> b.valLoss() < a.valLoss() ? b : a).orElseThrow();
+        assertEquals(best.epoch(), trial.bestWeights().epoch());
+        assertEquals("val_loss", trial.bestWeights().bestBy());
+        assertEquals(best.testAcc(), trial.bestWeights().testAcc(), 1e-12, "reloaded best weights, same test accuracy");
+        assertEquals(best.testLoss(), trial.bestWeights().testLoss(), 1e-5);
+        assertTrue(Files.size(store.trialDir(trial.trialId()).resolve(TrialStore.BEST_PARAMS)) > 4 * 784 * 32);
+        // plateau with patience 0: a rate is only ever cut, and each epoch row says which it used
+        for (int i = 1; i < epochs.size(); i++) {
+            assertTrue(epochs.get(i).lr() <= epochs.get(i - 1).lr());
+        }
+    }
+
+    @Test
+    void kFoldRunsOneTrialPerFoldWithDisjointValidation() {
+        Path results = dir.resolve("cv");
+        Sweep.Outcome outcome = sweep("""
+                name: cv
+                defaults: {epochs: 1, batch_size: 50, folds: 4}
+                grid:
+                  - {hidden: [16]}
+                """, results);
+        assertEquals(4, outcome.completed());
+        List<TrialRecord> trials = new TrialStore(results).readAll();
+        assertEquals(Set.of("1", "2", "3", "4"), new HashSet<>(trials.stream().map(t -> t.setting("fold")).toList()));
+    }
+
+    /** Fold validation sets are disjoint, cover every training image, and never overlap their training set. */
+    @Test
+    void foldsPartitionTheTrainingImages() {
+        Set<Float> seen = new HashSet<>();
+        int total = 0;
+        for (int fold = 1; fold <= 5; fold++) {
+            try (TrainingData data = TrainingData.create(DATA,
+                    new TrainingData.Partition(DataSettings.defaults(), null, 5, fold), Device.cpu())) {
+                Set<Float> validation = fingerprints(data.validation().images());
+                Set<Float> train = fingerprints(data.train().images());
+                assertEquals(100, validation.size(), "500 images / 5 folds");
+                assertEquals(400, train.size());
+                assertFalse(train.stream().anyMatch(validation::contains), "fold " + fold + " validates on training images");
+                total += validation.size();
+                seen.addAll(validation);
+            }
+        }
+        assertEquals(500, total);
+        assertEquals(500, seen.size(), "every image validates exactly once");
+    }
+
+    @Test
+    void explicitSplitSizesAndDatasetNormalisation() {
+        DataSettings settings = new DataSettings(null, 0.1, 42, Normalization.DATASET, 0, 1, 100, 300);
+        // the test's 500 images stand for 60,000: sizes shrink in proportion only under a train limit
+        try (TrainingData data = TrainingData.create(DATA, new TrainingData.Partition(settings, null, 0, null),
+                Device.cpu())) {
+            assertEquals(300, data.train().size());
+            assertEquals(100, data.validation().size());
+            NDArray train = data.train().images();
+            assertEquals(0, train.mean().getFloat(), 1e-4, "dataset normalisation centres the training split");
+            assertEquals(1, train.sub(train.mean()).square().mean().sqrt().getFloat(), 1e-3, "and scales it to std 1");
+        }
+    }
+
+    /** A random projection of each image: distinct images give distinct numbers. */
+    private static Set<Float> fingerprints(NDArray images) {
+        long count = images.getShape().get(0);
+        float[] weights = new float[FashionMnist.IMAGE_BYTES];
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = random.nextFloat();
+        }
+        float[] sums = images.reshape(count, FashionMnist.IMAGE_BYTES)
+                .matMul(images.getManager().create(weights).reshape(FashionMnist.IMAGE_BYTES, 1)).toFloatArray();
+        Set<Float> set = new HashSet<>();
+        for (float s : sums) {
+            set.add(s);
+        }
+        return set;
+    }
+}
