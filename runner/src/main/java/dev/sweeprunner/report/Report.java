@@ -30,6 +30,8 @@ public final class Report {
     public static final String EPOCHS_CSV = "epochs.csv";
     public static final String TRIALS_CSV = "trials.csv";
     public static final String SUMMARY_CSV = "summary.csv";
+    /** Written only when some trials are folds of a k-fold cross-validation. */
+    public static final String FOLDS_CSV = "folds.csv";
     public static final String COMPARISON_MD = "comparison.md";
     public static final String REPORT_MD = "report.md";
     public static final String CLASSES_CSV = "classes.csv";
@@ -73,6 +75,10 @@ public final class Report {
                 writer -> TableFormat.CSV.writeOut(Tables.trials(results.trials(), results.groups()), writer));
         AtomicFiles.write(dir.resolve(SUMMARY_CSV),
                 writer -> TableFormat.CSV.writeOut(Tables.summary(results.groups()), writer));
+        Table folds = Tables.folds(results.groups());
+        if (!folds.rows().isEmpty()) {
+            AtomicFiles.write(dir.resolve(FOLDS_CSV), writer -> TableFormat.CSV.writeOut(folds, writer));
+        }
         AtomicFiles.write(dir.resolve(COMPARISON_MD), writer -> ComparisonTable.write(writer, experiment,
                 description, results.trials(), results.groups()));
         for (TrialSummary t : results.trials()) {

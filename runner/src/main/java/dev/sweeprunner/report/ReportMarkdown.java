@@ -59,6 +59,13 @@ final class ReportMarkdown {
             image(out, "test accuracy vs trainable parameters", ACCURACY_VS_PARAMS);
             image(out, "test accuracy vs training time", ACCURACY_VS_TIME);
         }
+        Table folds = Tables.folds(results.groups());
+        if (!folds.rows().isEmpty()) {
+            out.write("## Cross-validation\n\nPer configuration, the best validation accuracy of each fold: mean, "
+                    + "sample std and the best fold ([" + Report.FOLDS_CSV + "](" + Report.FOLDS_CSV + ")).\n\n");
+            TableFormat.MD.writeOut(folds, out);
+            out.write("\n");
+        }
         out.write("## Seeds and folds\n\n");
         List<Group> repeated = results.groups().stream().filter(g -> g.n() > 1).toList();
         if (repeated.isEmpty()) {

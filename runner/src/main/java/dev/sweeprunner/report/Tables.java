@@ -19,6 +19,8 @@ public final class Tables {
     private static final List<String> LEADING = List.of("model", "weights", "lr", "epochs", "dropout");
     private static final List<String> NUMERIC_SETTINGS = List.of("weights", "lr", "epochs", "dropout", "budget",
             "batch_size", "seed");
+    /** What a cross-validation search varies. */
+    private static final List<String> FOLD_SETTINGS = List.of("network", "lr", "batch_size", "epochs", "seed");
     /** What identifies a configuration beyond Table 1's columns. */
     private static final List<String> IDENTITY = List.of("arch", "budget", "network", "optimizer", "init",
             "batch_size");
@@ -43,6 +45,36 @@ public final class Tables {
             row.add(g.memberValues("seed"));
             row.add(String.join(" ", g.members().stream().map(t -> t.trial().trialId()).toList()));
             row.add(device(g.first()));
+            row.add(g.id());
+            table.row(row);
+        }
+        return table.build();
+    }
+
+    /**
+     * folds.csv: one row per cross-validated configuration, its folds' best validation accuracy
+     * as mean, std and best (with the fold that had it), the figures k-fold studies report.
+     */
+    public static Table folds(List<Group> groups) {
+        Table.Builder table = settingColumns(new Table.Builder(), FOLD_SETTINGS).number("folds")
+                .number("best_val_acc_mean").number("best_val_acc_std").number("best_val_acc_best").number("best_fold")
+                .number("val_acc_mean").number("test_acc_mean").text("group");
+        for (Group g : groups) {
+            if (g.first().setting("fold").isEmpty()) {
+                continue;
+            }
+            TrialSummary top = g.members().stream()
+                    .max(java.util.Comparator.comparingDouble((TrialSummary t) -> t.value(Metric.BEST_VAL_ACC)))
+                    .orElseThrow();
+            List<String> row = settings(g.first(), FOLD_SETTINGS);
+            row.add(Integer.toString(g.n()));
+            Stats best = g.stats(Metric.BEST_VAL_ACC);
+            row.add(Metric.BEST_VAL_ACC.formatStatistic(best.mean()));
+            row.add(Metric.BEST_VAL_ACC.formatStatistic(best.std()));
+            row.add(Metric.BEST_VAL_ACC.format(top.value(Metric.BEST_VAL_ACC)));
+            row.add(top.trial().setting("fold"));
+            row.add(Metric.VAL_ACC.formatStatistic(g.stats(Metric.VAL_ACC).mean()));
+            row.add(Metric.TEST_ACC.formatStatistic(g.stats(Metric.TEST_ACC).mean()));
             row.add(g.id());
             table.row(row);
         }

@@ -13,6 +13,7 @@ import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
 import dev.sweeprunner.records.TrialStore;
+import dev.sweeprunner.report.Report;
 import dev.sweeprunner.spec.DataSettings;
 import dev.sweeprunner.spec.Normalization;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +81,7 @@ class ToolkitTest {
     }
 
     @Test
-    void kFoldRunsOneTrialPerFoldWithDisjointValidation() {
+    void kFoldRunsOneTrialPerFoldWithDisjointValidation() throws Exception {
         Path results = dir.resolve("cv");
         Sweep.Outcome outcome = sweep("""
                 name: cv
@@ -90,6 +92,21 @@ class ToolkitTest {
         assertEquals(4, outcome.completed());
         List<TrialRecord> trials = new TrialStore(results).readAll();
         assertEquals(Set.of("1", "2", "3", "4"), new HashSet<>(trials.stream().map(t -> t.setting("fold")).toList()));
+        // the fold summary: one configuration, four folds, the best fold named
+        List<String> lines = Files.readAllLines(results.resolve(Report.FOLDS_CSV));
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        Map<String, String> row = new java.util.LinkedHashMap<>();
+        String[] header = lines.get(0).split(",");
+        String[] cells = lines.get(1).split(",");
+        for (int i = 0; i < header.length; i++) {
+            row.put(header[i], cells[i]);
+        }
+        assertEquals("4", row.get("folds"));
+        double best = trials.stream().mapToDouble(t -> new TrialStore(results).readEpochs(t.trialId()).get(0).valAcc())
+                .max().orElseThrow();
+        assertEquals(best, Double.parseDouble(row.get("best_val_acc_best")), 1e-6);
+        assertTrue(Set.of("1", "2", "3", "4").contains(row.get("best_fold")));
+        assertTrue(Files.readString(results.resolve(Report.REPORT_MD)).contains("## Cross-validation"));
     }
 
     /** Fold validation sets are disjoint, cover every training image, and never overlap their training set. */
