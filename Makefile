@@ -12,7 +12,7 @@ DATASET_DIR := /usr/share/datasets/fashion-mnist
 
 IMAGE ?= sweeprunner:cuda12.8
 
-.PHONY: build sweep report test data info plan clean dataset fonts docker-build docker-sweep docker-lint bench
+.PHONY: build sweep report test data info plan clean dataset fonts docker-build docker-sweep docker-lint bench repro
 
 build: $(JAR)
 
@@ -63,6 +63,20 @@ bench: $(JAR) dataset
 	  apt-get install -y -q python3-torch libopenblas0 >/dev/null || (apt-get update -q && apt-get install -y -q python3-torch libopenblas0); \
 	fi
 	/usr/bin/python3 bench/bench.py $(BENCH_ARGS)
+
+# The five reference studies at their full settings (hours on a CPU; resumes where it stopped),
+# then results/reproduction.csv. STUDY=a|b|c|d|e picks one; ARGS go to every sweep.
+STUDY ?= all
+STUDY_FILES := a:table1 b:study-b-compact-cnn c:study-c-mlp-vs-lenet d:study-d-deep-mlp e:study-e-baseline-vs-deep
+repro: $(JAR) dataset fonts
+	@for pair in $(STUDY_FILES); do \
+	  key=$${pair%%:*}; file=$${pair#*:}; \
+	  if [ "$(STUDY)" = all ] || [ "$(STUDY)" = "$$key" ] || [ "$(STUDY)" = "$$file" ]; then \
+	    echo "== study $$key: experiments/$$file.yaml"; \
+	    $(JAVA) sweep experiments/$$file.yaml $(ARGS) || exit $$?; \
+	  fi; \
+	done
+	python3 bench/reproduction.py
 
 # The CUDA image (docker/Dockerfile): libtorch 2.7.1+cu128 is fetched while it builds.
 docker-build:

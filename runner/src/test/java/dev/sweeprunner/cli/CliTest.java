@@ -15,6 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
 import org.junit.jupiter.api.io.TempDir;
 
 /** Exit codes and output of the command line: 0 ok, 2 user error (one line, no stack trace). */
@@ -57,6 +62,39 @@ class CliTest {
             long budget = t.get("budget").asLong();
             long params = t.get("params").asLong();
             assertTrue(params <= budget && params >= 0.95 * budget, t.toString());
+        }
+    }
+
+    /** The five reference studies plan, each network with the study's exact count and no budget. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "experiments/table1.yaml, 7, ",
+            "experiments/study-b-compact-cnn.yaml, 21, compact-cnn=94410",
+            "experiments/study-c-mlp-vs-lenet.yaml, 6, mlp-256-128=235146 lenet5=496138",
+            "experiments/study-d-deep-mlp.yaml, 3, mlp-512-256-128=567434",
+            "experiments/study-e-baseline-vs-deep.yaml, 2, mnist-cnn=1199882 deep-cnn=305130"})
+    void studyExperimentsPlan(String file, int trials, String presetCounts) throws IOException {
+        Result r = run("plan", repoFile(file).toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode plan = new ObjectMapper().readTree(r.out());
+        assertEquals(trials, plan.size());
+        if (presetCounts == null) {
+            return;
+        }
+        for (String pair : presetCounts.split(" ")) {
+            String preset = pair.split("=")[0];
+            long count = Long.parseLong(pair.split("=")[1]);
+            List<JsonNode> rows = new ArrayList<>();
+            plan.forEach(t -> {
+                if (t.path("preset").asText().equals(preset)) {
+                    rows.add(t);
+                }
+            });
+            assertFalse(rows.isEmpty(), preset + " planned");
+            for (JsonNode t : rows) {
+                assertEquals(count, t.get("params").asLong(), preset);
+                assertTrue(t.get("budget").isNull(), "a preset has no budget");
+            }
         }
     }
 

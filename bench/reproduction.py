@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""`make repro` (last step): results/reproduction.csv and the table of results/REPRODUCTION.md.
+
+Reads each study's results directory (trials/*/trial.json and epochs.csv, what `runner sweep`
+wrote) and sets every reported headline row of shared/reference-studies.md next to our
+measurement: mean and sample std over the completed seeds of the matching configuration.
+Which test accuracy is compared follows the study: the last epoch's where the study reports its
+final model, the reloaded best-epoch weights' (trial.json best_weights) where it kept the best
+checkpoint. Rows whose trials have not run yet are written with empty measured columns.
+"""
+import csv
+import json
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COLUMNS = ["study", "row", "reported_test_acc", "measured_test_acc_mean", "measured_test_acc_std", "seeds",
+           "delta_pp", "epochs", "device", "wall_s"]
+
+# (study, row label, results dir, config filter, epoch (None = last), "last" | "best", reported %)
+ROWS = [
+    ("A", "FCN 100k, 15 epochs", "table1", {"arch": "fcn", "budget": 100000}, 15, "last", 88.1),
+    ("A", "FCN 100k, 20 epochs", "table1", {"arch": "fcn", "budget": 100000}, None, "last", 88.19),
+    ("A", "FCN 200k, 20 epochs", "table1", {"arch": "fcn", "budget": 200000}, None, "last", 89.3),
+    ("A", "FCN 50k, 20 epochs", "table1", {"arch": "fcn", "budget": 50000}, None, "last", 87.16),
+    ("A", "CNN 100k, 4 epochs", "table1", {"arch": "cnn", "budget": 100000}, 4, "last", 88.35),
+    ("A", "CNN 100k, 20 epochs", "table1", {"arch": "cnn", "budget": 100000}, None, "last", 91.20),
+    ("A", "CNN 50k, 20 epochs", "table1", {"arch": "cnn", "budget": 50000}, None, "last", 89.78),
+    ("A", "CNN 20k, 20 epochs", "table1", {"arch": "cnn", "budget": 20000}, None, "last", 88.31),
+    ("A", "CNN 10k, 20 epochs", "table1", {"arch": "cnn", "budget": 10000}, None, "last", 85.31),
+    ("B", "compact-cnn final, 50 epochs, best val-acc weights", "study-b-compact-cnn",
+     {"preset": "compact-cnn", "epochs": 50}, None, "best", 92.59),
+    ("C", "MLP 784-256-128-10", "study-c-mlp-vs-lenet", {"preset": "mlp-256-128"}, None, "last", 89.04),
+    ("C", "LeNet-style CNN", "study-c-mlp-vs-lenet", {"preset": "lenet5"}, None, "last", 92.01),
+    ("D", "deep MLP, early stopping, best val-acc weights", "study-d-deep-mlp", {"preset": "mlp-512-256-128"},
+     None, "best", 89.01),
+    ("E", "model 1: mnist-cnn", "study-e-baseline-vs-deep", {"preset": "mnist-cnn"}, None, "last", 92.72),
+    ("E", "model 2: deep-cnn, best val-loss checkpoint", "study-e-baseline-vs-deep", {"preset": "deep-cnn"},
+     None, "best", 91.37),
+]
+
+
+def matches(config, wanted):
+    return all(str(config.get(k)) == str(v) for k, v in wanted.items()) and "fold" not in config
+
+
+def measure(results, wanted, epoch, which):
+    accs, walls, epochs_run, devices, seeds = [], [], [], set(), []
+    for trial_json in sorted((results / "trials").glob("*/trial.json")):
+        trial = json.loads(trial_json.read_text())
+        if trial["status"] != "completed" or not matches(trial["config"], wanted):
+            continue
+        with open(trial_json.parent / "epochs.csv", newline="") as f:
+            rows = list(csv.DictReader(f))
+        if epoch is not None:
+            row = next((r for r in rows if int(r["epoch"]) == epoch), None)
+            if row is None:
+                continue
+            accs.append(float(row["test_acc"]))
+            walls.append(float(row["elapsed_s"]))
+            epochs_run.append(epoch)
+        else:
+            best = trial.get("best_weights")
+            accs.append(best["test_acc"] if which == "best" else float(rows[-1]["test_acc"]))
+            walls.append(trial["training_time_s"])
+            epochs_run.append(len(rows))
+        devices.add(trial["provenance"]["device"])
+        seeds.append(str(trial["config"]["seed"]))
+    return accs, walls, epochs_run, devices, seeds
+
+
+def main():
+    out_rows = []
+    for study, label, directory, wanted, epoch, which, reported in ROWS:
+        accs, walls, epochs_run, devices, seeds = measure(ROOT / "results" / directory, wanted, epoch, which)
+        row = {"study": study, "row": label, "reported_test_acc": f"{reported:.2f}"}
+        if accs:
+            mean = 100 * statistics.mean(accs)
+            row.update({
+                "measured_test_acc_mean": f"{mean:.2f}",
+                "measured_test_acc_std": f"{100 * statistics.stdev(accs):.2f}" if len(accs) > 1 else "",
+                "seeds": " ".join(seeds),
+                "delta_pp": f"{mean - reported:+.2f}",
+                "epochs": "/".join(sorted({str(e) for e in epochs_run}, key=int)),
+                "device": " ".join(sorted(devices)),
+                "wall_s": f"{statistics.mean(walls):.0f}",
+            })
+        out_rows.append({c: row.get(c, "") for c in COLUMNS})
+    target = ROOT / "results" / "reproduction.csv"
+    with open(target, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(out_rows)
+    print("| " + " | ".join(COLUMNS) + " |")
+    print("|" + "---|" * len(COLUMNS))
+    for r in out_rows:
+        print("| " + " | ".join(r[c] if r[c] else "—" for c in COLUMNS) + " |")
+    print(f"\nwrote {target.relative_to(ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
