@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.sweeprunner.Golden;
 import dev.sweeprunner.records.ConfusionCsv;
 import dev.sweeprunner.records.EpochConfusion;
+import dev.sweeprunner.records.TrialRecord;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -64,6 +65,24 @@ class ReportFormatsTest {
         ConfusionDiff.Result diff = ConfusionDiff.of(results, "f1", "c1", EpochConfusion.At.LAST);
         assertEquals("confusion-diff-f100000000-minus-c100000000-last", diff.baseName());
         assertGolden("confusion-diff.csv", write(TableFormat.CSV, ConfusionDiff.table(diff)));
+    }
+
+    /** The three CNN fixtures as folds 1-3 of one cross-validated configuration (seed 1). */
+    @Test
+    void foldsCsv() throws IOException {
+        List<TrialSummary> folds = ReportFixtures.results().subList(0, 3).stream().map(r -> {
+            TrialRecord t = r.trial();
+            java.util.Map<String, Object> config = new java.util.LinkedHashMap<>(t.config());
+            config.put("fold", t.planIndex());
+            config.put("seed", 1);
+            TrialRecord asFold = new TrialRecord(t.trialId(), t.configHash(), t.experiment(), t.planIndex(), config,
+                    t.params(), t.widths(), t.network(), t.status(), t.epochsCompleted(), t.trainingTimeS(),
+                    t.startedAt(), t.finishedAt(), t.error(), t.provenance(), null);
+            return TrialSummary.of(new TrialResult(asFold, r.epochs(), r.confusions()));
+        }).toList();
+        Table table = Tables.folds(Group.of(folds));
+        assertEquals(1, table.rows().size());
+        assertGolden("folds.csv", write(TableFormat.CSV, table));
     }
 
     private static String write(TableFormat format, Table table) throws IOException {
