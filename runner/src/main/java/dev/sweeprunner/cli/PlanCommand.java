@@ -7,6 +7,7 @@ import dev.sweeprunner.plan.PlanOverrides;
 import dev.sweeprunner.plan.Planner;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.spec.SpecParser;
+import dev.sweeprunner.spec.TrialField;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,11 +58,12 @@ final class PlanCommand implements Callable<Integer> {
                         : " (" + plan.collapsedDuplicates() + " duplicate combinations collapsed)");
         for (Trial t : plan.trials()) {
             var c = t.config();
+            boolean generated = c.values().containsKey(TrialField.DROPOUT); // explicit layers carry their own
             System.out.printf(Locale.ROOT,
                     "%3d  %s  %-3s  budget %9s  params %,9d  %-22s %-7s lr %-7s %s dropout %s bn %s batch %d epochs %d seed %d%s%n",
                     t.index() + 1, t.id(), c.arch().yamlName(), c.budget() == null ? "-" : c.budget(), t.params(),
-                    t.network().describe(), c.optimizer().yamlName(), c.lr(), c.init().yamlName(), c.dropout(),
-                    c.batchNorm(), c.batchSize(), c.epochs(), c.seed(),
+                    t.network().describe(), c.optimizer().yamlName(), c.lr(), c.init().yamlName(),
+                    generated ? c.dropout() : "-", generated ? c.batchNorm() : "-", c.batchSize(), c.epochs(), c.seed(),
                     c.fold() == null ? "" : " fold " + c.fold() + "/" + c.folds());
         }
         return 0;

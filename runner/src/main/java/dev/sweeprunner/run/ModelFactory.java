@@ -12,11 +12,11 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import dev.sweeprunner.plan.NetShape;
-import dev.sweeprunner.plan.TrialConfig;
-import java.util.List;
 import dev.sweeprunner.plan.Network;
+import dev.sweeprunner.plan.TrialConfig;
 import dev.sweeprunner.spec.InitKind;
 import dev.sweeprunner.spec.Layer;
+import java.util.List;
 
 /**
  * Builds the DJL block of a {@link Network}, layer for layer, then the output Linear(10). Hidden
