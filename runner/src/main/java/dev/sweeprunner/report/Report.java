@@ -122,6 +122,11 @@ public final class Report {
                     drawn.add(members);
                 }
             }
+        } catch (IllegalStateException e) {
+            // Java2D cannot start while the JVM shuts down (Ctrl-C, SIGTERM); nothing is missing
+            warnings.println("warning: charts not drawn while stopping (" + e.getMessage() + "); tables are "
+                    + "complete. `runner report " + plots.getParent() + "` draws them.");
+            return false;
         } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
             warnings.println("warning: charts not drawn (" + e + "); tables are complete. On Debian: "
                     + "apt-get install fontconfig fonts-dejavu-core");
