@@ -121,8 +121,7 @@ public final class TrainingLoop {
                     stoppedEarly = earlyStopping.shouldStop(record) && epoch < config.epochs();
                 }
                 if (best != null) {
-                    restore(block, model.getNDManager(), bestParameters);
-                    Evaluation test = evaluate(trainer, loss, data.test());
+                    Evaluation test = evaluateSaved(trial, bestParameters, loss, data.test());
                     listener.onBestWeightsEvaluated(trial, new BestWeights(best.epoch(), config.bestBy().yamlName(),
                             test.loss(), test.accuracy(), stoppedEarly));
                 }
@@ -145,11 +144,23 @@ public final class TrainingLoop {
         return bytes.toByteArray();
     }
 
-    private static void restore(Block block, NDManager manager, byte[] parameters) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
-            block.loadParameters(manager, in);
-        } catch (IOException | MalformedModelException e) {
-            throw new IllegalStateException("the parameters just saved do not load back", e);
+    /**
+     * The test set through a fresh copy of the network loaded from saved parameters: what a user
+     * gets from best.params. (Loading into the training block would not do: the trainer keeps
+     * its own references to the arrays it trains.)
+     */
+    private Evaluation evaluateSaved(Trial trial, byte[] parameters, Loss loss, TrainingData.Split split) {
+        Block block = ModelFactory.build(trial.network(), trial.config());
+        try (Model model = Model.newInstance("best-" + trial.id(), device)) {
+            model.setBlock(block);
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
+                block.loadParameters(model.getNDManager(), in);
+            } catch (IOException | MalformedModelException e) {
+                throw new IllegalStateException("the parameters just saved do not load back", e);
+            }
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss).optDevices(new Device[] {device}))) {
+                return evaluate(trainer, loss, split);
+            }
         }
     }
 

@@ -9,6 +9,9 @@ import ai.djl.ndarray.NDArray;
 import dev.sweeprunner.TestData;
 import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Plan;
+import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.BestWeights;
+import dev.sweeprunner.records.ConfusionMatrix;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
@@ -78,6 +81,52 @@ class ToolkitTest {
         for (int i = 1; i < epochs.size(); i++) {
             assertTrue(epochs.get(i).lr() <= epochs.get(i - 1).lr());
         }
+    }
+
+    /**
+     * 60 training images with random labels and a wide net: memorising them makes the validation
+     * loss rise after the first epochs, so it is lowest well before the last epoch: the reloaded best weights must give that epoch's test
+     * numbers, not the last epoch's.
+     */
+    @Test
+    void bestWeightsAreTheBestEpochsNotTheLast() {
+        FashionMnist clean = TestData.synthetic(70, 200, 9);
+        byte[] noisy = clean.trainLabels().clone(); // random labels: memorising them makes validation worse
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < noisy.length; i++) {
+            noisy[i] = (byte) random.nextInt(FashionMnist.CLASSES);
+        }
+        FashionMnist tiny = new FashionMnist(clean.trainImages(), noisy, clean.testImages(), clean.testLabels());
+        List<EpochRecord> rows = new java.util.ArrayList<>();
+        BestWeights[] best = new BestWeights[1];
+        Plan plan = SweepTest.plan("""
+                name: best
+                defaults: {epochs: 12, batch_size: 10, seed: 4, lr: 0.01, best_by: val_loss}
+                data: {val_size: 10, split_seed: 1}
+                grid:
+                  - {hidden: [256], batch_norm: false, dropout: 0}
+                """);
+        try (TrainingData data = TrainingData.create(tiny, TrainingData.Partition.of(plan.trials().get(0).config()),
+                Device.cpu())) {
+            new TrainingLoop(Device.cpu(), () -> false).train(plan.trials().get(0), data, new TrialListener() {
+                @Override
+                public void onEpochEnd(Trial trial, EpochRecord record, ConfusionMatrix testConfusion) {
+                    rows.add(record);
+                }
+
+                @Override
+                public void onBestWeightsEvaluated(Trial trial, BestWeights weights) {
+                    best[0] = weights;
+                }
+            });
+        }
+        EpochRecord lowest = rows.stream().min(java.util.Comparator.comparingDouble(EpochRecord::valLoss)).orElseThrow();
+        EpochRecord last = rows.get(rows.size() - 1);
+        assertTrue(lowest.epoch() < last.epoch() && lowest.testLoss() != last.testLoss(),
+                "the set-up must make the best epoch differ from the last: " + lowest + " vs " + last);
+        assertEquals(lowest.epoch(), best[0].epoch());
+        assertEquals(lowest.testAcc(), best[0].testAcc(), 1e-12);
+        assertEquals(lowest.testLoss(), best[0].testLoss(), 1e-6);
     }
 
     @Test
