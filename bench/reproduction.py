@@ -61,8 +61,16 @@ def measure(results, wanted, epoch, which):
             walls.append(float(row["elapsed_s"]))
             epochs_run.append(epoch)
         else:
-            best = trial.get("best_weights")
-            accs.append(best["test_acc"] if which == "best" else float(rows[-1]["test_acc"]))
+            if which == "best":
+                best = trial["best_weights"]
+                # the reloaded best.params must reproduce the test accuracy its epoch recorded
+                row = next(r for r in rows if int(r["epoch"]) == best["epoch"])
+                if abs(float(row["test_acc"]) - best["test_acc"]) > 1e-6:
+                    sys.exit(f"{trial_json}: best_weights test_acc {best['test_acc']} differs from epoch "
+                             f"{best['epoch']}'s {row['test_acc']}")
+                accs.append(best["test_acc"])
+            else:
+                accs.append(float(rows[-1]["test_acc"]))
             walls.append(trial["training_time_s"])
             epochs_run.append(len(rows))
         devices.add(trial["provenance"]["device"])

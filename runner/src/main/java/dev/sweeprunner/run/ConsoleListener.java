@@ -2,6 +2,7 @@ package dev.sweeprunner.run;
 
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.plan.TrialConfig;
+import dev.sweeprunner.records.BestWeights;
 import dev.sweeprunner.records.ConfusionMatrix;
 import dev.sweeprunner.records.EpochRecord;
 import java.io.PrintStream;
@@ -34,6 +35,13 @@ final class ConsoleListener implements TrialListener {
                 trial.id(), r.epoch(), trial.config().epochs(), r.trainLoss(), 100 * r.trainAcc(), r.valLoss(),
                 100 * r.valAcc(), 100 * r.testAcc(), r.epochTimeS());
         out.flush();
+    }
+
+    @Override
+    public void onBestWeightsEvaluated(Trial trial, BestWeights best) {
+        out.printf(Locale.ROOT, "  %s %sbest epoch %d by %s: test acc %5.2f%% with its weights (best.params)%n",
+                trial.id(), best.stoppedEarly() ? "stopped early; " : "", best.epoch(), best.bestBy(),
+                100 * best.testAcc());
     }
 
     @Override
