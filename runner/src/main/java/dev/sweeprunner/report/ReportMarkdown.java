@@ -50,7 +50,8 @@ final class ReportMarkdown {
             out.write("Charts could not be drawn on the machine that made this report (see the runner's "
                     + "warning).\n\n");
         }
-        out.write("## Configurations\n\nTest-set numbers at the last epoch; ± is the sample std over seeds/folds "
+        out.write("## Configurations\n\nTest-set numbers at the last epoch, and with the best epoch's weights "
+                + "(by the trial's best_by, validation accuracy unless set); ± is the sample std over seeds/folds "
                 + "where n > 1. F1 values are macro and support-weighted averages over the 10 classes.\n\n");
         TableFormat.MD.writeOut(overview(results.groups()), out);
         out.write("\n");
@@ -113,7 +114,7 @@ final class ReportMarkdown {
     static Table overview(List<Group> groups) {
         Table.Builder table = new Table.Builder().text("model").number("weights").text("network").number("n")
                 .number("test acc %").number("macro F1").number("weighted F1").number("best epoch")
-                .number("epochs to 88%").number("time (s)");
+                .number("test acc % at best").number("epochs to 88%").number("time (s)");
         for (Group g : groups) {
             table.row(List.of(g.first().setting("arch").toUpperCase(Locale.ROOT),
                     String.format(Locale.ROOT, "%,d", g.first().params()), g.first().network(),
@@ -122,6 +123,7 @@ final class ReportMarkdown {
                     ComparisonTable.plusMinus(g.stats(Metric.MACRO_F1), 1, "%.4f", "%.4f"),
                     ComparisonTable.plusMinus(g.stats(Metric.WEIGHTED_F1), 1, "%.4f", "%.4f"),
                     ComparisonTable.plusMinus(g.stats(Metric.BEST_EPOCH), 1, "%.0f", "%.1f"),
+                    ComparisonTable.plusMinus(g.stats(Metric.BEST_TEST_ACC), 100, "%.2f", "%.2f"),
                     ComparisonTable.plusMinus(g.stats(Metric.EPOCHS_TO_88), 1, "%.0f", "%.1f"),
                     ComparisonTable.plusMinus(g.stats(Metric.TRAINING_TIME_S), 1, "%.1f", "%.1f")));
         }
