@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeprunner.cli.Main;
+import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.EpochsCsv;
+import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.ConfusionMatrix;
 import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.TrialStore;
@@ -73,6 +75,18 @@ class EndToEndTest {
             }
         }
         assertEquals(Files.readString(experiment), Files.readString(results.resolve(Report.EXPERIMENT_YAML)));
+
+        // `evaluate` reloads each best.params into a fresh network: the test numbers of its epoch again
+        for (TrialRecord trial : store.readAll()) {
+            store.write(trial.withBestWeights(null)); // as recorded by a build without best weights
+        }
+        assertEquals(0, Main.execute("evaluate", results.toString(), "--data-dir", TestData.REAL_DATA.toString()));
+        for (TrialRecord trial : store.readAll()) {
+            List<EpochRecord> rows = store.readEpochs(trial.trialId());
+            EpochRecord best = rows.stream().reduce((a, b) -> b.valAcc() > a.valAcc() ? b : a).orElseThrow();
+            assertEquals(best.epoch(), trial.bestWeights().epoch());
+            assertEquals(best.testAcc(), trial.bestWeights().testAcc(), 1e-12);
+        }
     }
 
     private static List<CSVRecord> read(Path file, List<String> expectedHeader) throws IOException {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "runner", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Sizes small networks to parameter budgets, trains them with DJL/PyTorch, writes CSV and tables.",
         subcommands = {PlanCommand.class, SweepCommand.class, ReportCommand.class, DataCommand.class,
-            InfoCommand.class, WorkerCommand.class})
+            InfoCommand.class, EvaluateCommand.class, WorkerCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USER_ERROR = 2;
     public static final int EXIT_FAILURE = 1;

@@ -121,9 +121,8 @@ public final class TrainingLoop {
                     stoppedEarly = earlyStopping.shouldStop(record) && epoch < config.epochs();
                 }
                 if (best != null) {
-                    Evaluation test = evaluateSaved(trial, bestParameters, loss, data.test());
-                    listener.onBestWeightsEvaluated(trial, new BestWeights(best.epoch(), config.bestBy().yamlName(),
-                            test.loss(), test.accuracy(), stoppedEarly));
+                    listener.onBestWeightsEvaluated(trial,
+                            evaluateBest(device, trial, best, stoppedEarly, bestParameters, data.test()));
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -145,21 +144,25 @@ public final class TrainingLoop {
     }
 
     /**
-     * The test set through a fresh copy of the network loaded from saved parameters: what a user
-     * gets from best.params. (Loading into the training block would not do: the trainer keeps
-     * its own references to the arrays it trains.)
+     * The test set through a fresh copy of the network loaded from saved parameters (DJL's
+     * format, as in best.params): what a user of the saved weights gets. Loading into the
+     * training block would not do: the trainer keeps its own references to the arrays it trains.
      */
-    private Evaluation evaluateSaved(Trial trial, byte[] parameters, Loss loss, TrainingData.Split split) {
+    public static BestWeights evaluateBest(Device device, Trial trial, EpochRecord best, boolean stoppedEarly,
+            byte[] parameters, TrainingData.Split test) {
         Block block = ModelFactory.build(trial.network(), trial.config());
+        Loss loss = new SoftmaxCrossEntropyLoss();
         try (Model model = Model.newInstance("best-" + trial.id(), device)) {
             model.setBlock(block);
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
                 block.loadParameters(model.getNDManager(), in);
             } catch (IOException | MalformedModelException e) {
-                throw new IllegalStateException("the parameters just saved do not load back", e);
+                throw new IllegalStateException("saved parameters of trial " + trial.id() + " do not load", e);
             }
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss).optDevices(new Device[] {device}))) {
-                return evaluate(trainer, loss, split);
+                Evaluation evaluation = evaluate(trainer, loss, test);
+                return new BestWeights(best.epoch(), trial.config().bestBy().yamlName(), evaluation.loss(),
+                        evaluation.accuracy(), stoppedEarly);
             }
         }
     }

@@ -1,0 +1,119 @@
+package dev.sweeprunner.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import dev.sweeprunner.UserError;
+import dev.sweeprunner.data.FashionMnist;
+import dev.sweeprunner.plan.PlanOverrides;
+import dev.sweeprunner.plan.Planner;
+import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.BestWeights;
+import dev.sweeprunner.records.EpochRecord;
+import dev.sweeprunner.records.TrialRecord;
+import dev.sweeprunner.records.TrialStatus;
+import dev.sweeprunner.records.TrialStore;
+import dev.sweeprunner.report.Report;
+import dev.sweeprunner.run.DeviceChoice;
+import dev.sweeprunner.run.TrainingData;
+import dev.sweeprunner.run.TrainingLoop;
+import dev.sweeprunner.spec.ExperimentSpec;
+import dev.sweeprunner.spec.SpecParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "evaluate", description = {
+    "Load each completed trial's best.params into a fresh network, evaluate the test set, record the result "
+            + "as best_weights in its trial.json and regenerate the report: checks saved weights, and fills "
+            + "best_weights for trials recorded without it."})
+final class EvaluateCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "RESULTS_DIR", description = "a results directory, e.g. results/study-d-deep-mlp")
+    Path dir;
+
+    @Option(names = "--device", description = "auto | cpu | gpu (default: ${DEFAULT-VALUE})", defaultValue = "auto",
+            converter = SweepCommand.DeviceConverter.class)
+    DeviceChoice device;
+
+    @Mixin
+    DataOptions data;
+
+    @Override
+    public Integer call() {
+        TrialStore store = new TrialStore(dir);
+        Path experimentFile = dir.resolve(Report.EXPERIMENT_YAML);
+        if (!Files.isRegularFile(experimentFile)) {
+            throw new UserError(experimentFile + ": missing (every sweep keeps a copy of its experiment file there)");
+        }
+        ExperimentSpec spec = SpecParser.parse(experimentFile);
+        Map<String, Trial> planned = Planner.plan(spec, PlanOverrides.NONE).trials().stream()
+                .collect(Collectors.toMap(Trial::id, Function.identity()));
+        Device target = device.resolve(Engine.getInstance());
+        FashionMnist mnist = FashionMnist.load(data.locate(spec.data().dir()).dir(), true);
+        TrainingData arrays = null;
+        TrainingData.Partition partition = null;
+        int evaluated = 0;
+        try {
+            for (TrialRecord record : store.readAll()) {
+                Path parameters = store.trialDir(record.trialId()).resolve(TrialStore.BEST_PARAMS);
+                Optional<Trial> trial = Optional.ofNullable(planned.get(record.trialId()))
+                        .or(() -> replanned(spec, record));
+                if (record.status() != TrialStatus.COMPLETED || !Files.isRegularFile(parameters) || trial.isEmpty()) {
+                    System.out.println(record.trialId() + ": skipped (" + (trial.isEmpty() ? "not in the experiment's plan"
+                            : record.status() != TrialStatus.COMPLETED ? record.status().csvName() : "no best.params") + ")");
+                    continue;
+                }
+                List<EpochRecord> epochs = store.readEpochs(record.trialId());
+                EpochRecord best = null;
+                for (EpochRecord row : epochs) {
+                    if (row.improvesOn(best, trial.get().config().bestBy())) {
+                        best = row;
+                    }
+                }
+                TrainingData.Partition needed = TrainingData.Partition.of(trial.get().config());
+                if (!needed.equals(partition)) {
+                    if (arrays != null) {
+                        arrays.close();
+                    }
+                    arrays = TrainingData.create(mnist, needed, target);
+                    partition = needed;
+                }
+                boolean stoppedEarly = epochs.size() < trial.get().config().epochs();
+                BestWeights weights = TrainingLoop.evaluateBest(target, trial.get(), best, stoppedEarly,
+                        Files.readAllBytes(parameters), arrays.test());
+                store.write(record.withBestWeights(weights));
+                evaluated++;
+                System.out.printf(Locale.ROOT, "%s: best epoch %d by %s: test acc %.4f, loss %.4f with best.params "
+                        + "(the epoch recorded %.4f, %.4f)%n", record.trialId(), weights.epoch(), weights.bestBy(),
+                        weights.testAcc(), weights.testLoss(), best.testAcc(), best.testLoss());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            if (arrays != null) {
+                arrays.close();
+            }
+        }
+        Report.write(store, Report.load(store, spec.name(), spec.description()), System.err);
+        System.out.println("Evaluated " + evaluated + " trial(s); report regenerated in " + dir);
+        return 0;
+    }
+
+    /** A smoke run's trials (--epochs / --train-limit) are planned with those overrides. */
+    private static Optional<Trial> replanned(ExperimentSpec spec, TrialRecord record) {
+        Object epochs = record.config().get("epochs");
+        Object limit = record.config().get("train_limit");
+        PlanOverrides overrides = new PlanOverrides(epochs == null ? null : ((Number) epochs).intValue(),
+                limit == null ? null : ((Number) limit).intValue());
+        return Planner.plan(spec, overrides).trials().stream().filter(t -> t.id().equals(record.trialId())).findFirst();
+    }
+}
