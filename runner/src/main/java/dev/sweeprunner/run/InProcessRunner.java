@@ -53,6 +53,7 @@ public final class InProcessRunner implements TrialRunner {
         TrainingData.Partition partition = TrainingData.Partition.of(trial.config());
         if (!partition.equals(arraysPartition)) {
             arrays.close(); // one set of arrays at a time: each is ~250 MB of float32 pixels
+            arraysPartition = null; // if creating the next set fails, the next trial tries again
             arrays = TrainingData.create(dataSource.get(), partition, device);
             arraysPartition = partition;
         }

@@ -67,7 +67,13 @@ public enum TrialField {
     /** Pad by p pixels (zeros) and crop a random 28x28 window: a shift of up to p pixels. */
     AUGMENT_CROP_PADDING("augment_crop_padding", ValueParser.integer(0, 14), 0L, always()),
     /** k-fold cross-validation: the trial runs once per fold (the fold's images validate); 0 = holdout. */
-    FOLDS("folds", ValueParser.integer(0, 100), 0L, always()),
+    FOLDS("folds", scalar -> {
+        Long k = (Long) ValueParser.integer(0, 100).parse(scalar);
+        if (k == 1) {
+            throw new ValueParser.Invalid("must be 0 (holdout) or at least 2, got 1");
+        }
+        return k;
+    }, 0L, always()),
     /**
      * Per-trial normalisation (study E normalises its two models differently); replaces the data
      * section's normalize/mean/std for this trial and is recorded under the trial's data settings.

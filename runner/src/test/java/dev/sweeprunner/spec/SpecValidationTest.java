@@ -69,6 +69,7 @@ class SpecValidationTest {
                         "defaults.augment_flip", "must be in [0, 1]"),
                 bad("sizes over 60000", HEAD + "data:\n  train_size: 55000\n  val_size: 10000\n" + GRID, 3, "data",
                         "at most the 60000"),
+                bad("one fold", HEAD + "defaults:\n  folds: 1\n" + GRID, 3, "defaults.folds", "at least 2"),
                 bad("val_size with val_fraction", HEAD + "data:\n  val_size: 100\n  val_fraction: 0.1\n" + GRID, 3,
                         "data.val_size", "not both"),
                 bad("per-trial mean without fixed", HEAD + "grid:\n  - arch: fcn\n    budget: 50000\n    mean: 0.5\n", 5,
