@@ -100,11 +100,19 @@ def main():
         writer = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(out_rows)
-    print("| " + " | ".join(COLUMNS) + " |")
-    print("|" + "---|" * len(COLUMNS))
-    for r in out_rows:
-        print("| " + " | ".join(r[c] if r[c] else "—" for c in COLUMNS) + " |")
+    table = "\n".join(["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+                      + ["| " + " | ".join(r[c] if r[c] else "—" for c in COLUMNS) + " |" for r in out_rows])
+    print(table)
     print(f"\nwrote {target.relative_to(ROOT)}", file=sys.stderr)
+    # REPRODUCTION.md carries the same table between markers, so its numbers are the CSV's
+    page = ROOT / "results" / "REPRODUCTION.md"
+    start, end = "<!-- reproduction.csv -->", "<!-- /reproduction.csv -->"
+    if page.exists() and start in page.read_text():
+        text = page.read_text()
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
+        page.write_text(before + start + "\n" + table + "\n" + end + after)
+        print(f"updated the table in {page.relative_to(ROOT)}", file=sys.stderr)
 
 
 if __name__ == "__main__":
