@@ -72,7 +72,7 @@ class CliTest {
             "experiments/study-b-compact-cnn.yaml, 21, compact-cnn=94410",
             "experiments/study-c-mlp-vs-lenet.yaml, 6, mlp-256-128=235146 lenet5=496138",
             "experiments/study-d-deep-mlp.yaml, 3, mlp-512-256-128=567434",
-            "experiments/study-e-baseline-vs-deep.yaml, 2, mnist-cnn=1199882 deep-cnn=305130"})
+            "experiments/study-e-baseline-vs-deep.yaml, 6, mnist-cnn=1199882 deep-cnn=305130"})
     void studyExperimentsPlan(String file, int trials, String presetCounts) throws IOException {
         Result r = run("plan", repoFile(file).toString(), "--json");
         assertEquals(0, r.code(), r.err());
