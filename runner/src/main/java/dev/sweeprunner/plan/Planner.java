@@ -23,8 +23,6 @@ import java.util.stream.IntStream;
  * budget, a preset or explicit layers) and, under k-fold cross-validation, one trial per fold.
  */
 public final class Planner {
-    private static final List<TrialField> NETWORK_FIELDS =
-            List.of(TrialField.BUDGET, TrialField.PRESET, TrialField.HIDDEN, TrialField.LAYERS);
 
     private Planner() {}
 
@@ -110,7 +108,7 @@ public final class Planner {
     }
 
     private static Network network(TrialConfig config, Map<TrialField, Located> combination) {
-        TrialField way = NETWORK_FIELDS.stream().filter(combination::containsKey).findFirst()
+        TrialField way = TrialField.NETWORK_CHOICES.stream().filter(combination::containsKey).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the parser requires a network in every block"));
         Located where = combination.get(way);
         Located archGiven = combination.get(TrialField.ARCH);

@@ -11,8 +11,6 @@ import java.util.stream.Collectors;
 
 /** Experiment YAML to {@link ExperimentSpec}: strict, every problem reported with file, line and field. */
 public final class SpecParser {
-    private static final List<TrialField> NETWORK_FIELDS =
-            List.of(TrialField.BUDGET, TrialField.PRESET, TrialField.HIDDEN, TrialField.LAYERS);
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "description", "defaults", "grid", "data");
     private static final Set<String> DATA_KEYS = Set.of("dir", "val_fraction", "val_size", "train_size", "split_seed",
             "normalize", "mean", "std");
@@ -58,8 +56,8 @@ public final class SpecParser {
             YamlNode.Map blockMap = asMap(gridList.items().get(i), path);
             Map<TrialField, ExperimentSpec.Axis> own = parseAxes(blockMap, path);
             Map<TrialField, ExperimentSpec.Axis> merged = new LinkedHashMap<>(defaults);
-            if (NETWORK_FIELDS.stream().anyMatch(own::containsKey)) {
-                NETWORK_FIELDS.forEach(merged::remove); // the block's own network replaces the default one
+            if (TrialField.NETWORK_CHOICES.stream().anyMatch(own::containsKey)) {
+                TrialField.NETWORK_CHOICES.forEach(merged::remove); // the block's own network replaces the default one
             }
             merged.putAll(own);
             requireOneNetwork(merged, blockMap, path);
@@ -113,7 +111,7 @@ public final class SpecParser {
 
     /** A block names its network one way: a budget (with arch), a preset, hidden widths or layers. */
     private static void requireOneNetwork(Map<TrialField, ExperimentSpec.Axis> merged, YamlNode.Map block, String path) {
-        List<TrialField> ways = NETWORK_FIELDS.stream().filter(merged::containsKey).toList();
+        List<TrialField> ways = TrialField.NETWORK_CHOICES.stream().filter(merged::containsKey).toList();
         if (ways.isEmpty()) {
             throw SpecError.at(block.location(), path + ".budget",
                     "required: a budget (with arch), a preset, hidden widths or layers (here or in defaults)");

@@ -1,6 +1,7 @@
 package dev.sweeprunner.spec;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -87,6 +88,9 @@ public enum TrialField {
         Optional<Object> get(TrialField field);
     }
 
+    /** The four ways a trial names its network; a grid block uses exactly one. */
+    public static final List<TrialField> NETWORK_CHOICES = List.of(BUDGET, PRESET, HIDDEN, LAYERS);
+
     /** Parses a list-valued setting (one value is a YAML list) and reports problems with its path. */
     @FunctionalInterface
     public interface ListParser {
@@ -165,7 +169,7 @@ public enum TrialField {
     }
 
     private static Predicate<Lookup> schedule(LrSchedule... schedules) {
-        return t -> java.util.List.of(schedules).contains(t.get(LR_SCHEDULE).orElse(LrSchedule.NONE));
+        return t -> List.of(schedules).contains(t.get(LR_SCHEDULE).orElse(LrSchedule.NONE));
     }
 
     private static Predicate<Lookup> earlyStopping() {
