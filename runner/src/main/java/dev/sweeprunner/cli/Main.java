@@ -7,10 +7,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point: exit 0 on success, 2 on a user error (one line, no stack trace), 1 otherwise. */
-@Command(name = "runner", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+// INHERIT gives every command --help and --version, so `runner sweep --help` prints the sweep's options
+@Command(name = "runner", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Main.Version.class,
         description = "Sizes small networks to parameter budgets, trains them with DJL/PyTorch, writes CSV and tables.",
         subcommands = {PlanCommand.class, SweepCommand.class, ReportCommand.class, DataCommand.class,
-            InfoCommand.class, EvaluateCommand.class, WorkerCommand.class})
+            InfoCommand.class, EvaluateCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USER_ERROR = 2;
     public static final int EXIT_FAILURE = 1;
@@ -20,7 +22,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: plan, sweep, report, data or info");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: plan, sweep, report, evaluate, data, info or help");
     }
 
     public static void main(String[] args) {

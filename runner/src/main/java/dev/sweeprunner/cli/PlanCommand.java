@@ -6,6 +6,7 @@ import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.PlanOverrides;
 import dev.sweeprunner.plan.Planner;
 import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.plan.TrialFilter;
 import dev.sweeprunner.spec.SpecParser;
 import dev.sweeprunner.spec.TrialField;
 import java.nio.file.Path;
@@ -33,9 +34,14 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--train-limit", description = "train on the first N training images")
     Integer trainLimit;
 
+    @Option(names = "--only", paramLabel = "KEY=VALUE[,VALUE]", description = "show only the trials with these "
+            + "settings (repeatable; as sweep --only)")
+    List<String> only = List.of();
+
     @Override
     public Integer call() throws Exception {
-        Plan plan = Planner.plan(SpecParser.parse(file), CliOverrides.of(epochs, trainLimit));
+        Plan whole = Planner.plan(SpecParser.parse(file), CliOverrides.of(epochs, trainLimit));
+        Plan plan = new Plan(whole.spec(), TrialFilter.parse(only).select(whole.trials()), whole.collapsedDuplicates());
         if (json) {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (Trial trial : plan.trials()) {
@@ -53,7 +59,8 @@ final class PlanCommand implements Callable<Integer> {
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
             return 0;
         }
-        System.out.printf(Locale.ROOT, "%s: %d trials%s%n", plan.spec().name(), plan.trials().size(),
+        System.out.printf(Locale.ROOT, "%s: %s%d trials%s%n", plan.spec().name(),
+                plan.trials().size() == whole.trials().size() ? "" : plan.trials().size() + " of ", whole.trials().size(),
                 plan.collapsedDuplicates() == 0 ? ""
                         : " (" + plan.collapsedDuplicates() + " duplicate combinations collapsed)");
         for (Trial t : plan.trials()) {

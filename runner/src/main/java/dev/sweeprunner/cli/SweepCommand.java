@@ -7,6 +7,7 @@ import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.Planner;
 import dev.sweeprunner.plan.Shard;
+import dev.sweeprunner.plan.TrialFilter;
 import dev.sweeprunner.run.DeviceChoice;
 import dev.sweeprunner.run.InProcessRunner;
 import dev.sweeprunner.run.Sweep;
@@ -64,6 +65,10 @@ final class SweepCommand implements Callable<Integer> {
             + "(default: env " + Shard.COUNT_VARIABLE + ")")
     Integer shardCount;
 
+    @Option(names = "--only", paramLabel = "KEY=VALUE[,VALUE]", description = "run only the trials with these "
+            + "settings (repeatable; keys as in the file, e.g. --only batch_size=64 --only fold=1,2)")
+    List<String> only = List.of();
+
     @Option(names = "--retry-failed", description = "run only the trials that failed or were interrupted")
     boolean retryFailed;
 
@@ -86,6 +91,8 @@ final class SweepCommand implements Callable<Integer> {
     public Integer call() {
         ExperimentSpec spec = SpecParser.parse(file);
         Plan plan = Planner.plan(spec, CliOverrides.of(epochs, trainLimit));
+        TrialFilter selection = TrialFilter.parse(only);
+        selection.select(plan.trials()); // a selection that matches nothing is a user error before anything starts
         if (workers < 0) {
             throw new UserError("--workers: must be 0 (this JVM) or more, got " + workers);
         }
@@ -115,6 +122,7 @@ final class SweepCommand implements Callable<Integer> {
         };
         Sweep.Options options = Sweep.Options.defaults(dir).withFresh(fresh).withWorkers(workers)
                 .withShard(shard == null ? Shard.ALL : Shard.parse(shard, shardCount, System.getenv()))
+                .withSelection(selection)
                 .withRetryFailed(retryFailed)
                 .withFailurePolicy(maxFailures == null ? Integer.MAX_VALUE : maxFailures, failFast)
                 .withProgress(!noProgress && Sweep.interactive())

@@ -3,6 +3,7 @@ package dev.sweeprunner.run;
 import dev.sweeprunner.UserError;
 import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.Shard;
+import dev.sweeprunner.plan.TrialFilter;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.records.AtomicFiles;
 import dev.sweeprunner.records.Claims;
@@ -54,37 +55,41 @@ public final class Sweep {
      * without isolation); {@code maxFailures} = stop starting trials after this many failed.
      */
     public record Options(Path resultsDir, boolean fresh, boolean progress, int workers, Shard shard,
-            boolean retryFailed, int maxFailures, boolean failFast, Duration lease) {
+            TrialFilter selection, boolean retryFailed, int maxFailures, boolean failFast, Duration lease) {
         public static Options defaults(Path resultsDir) {
-            return new Options(resultsDir, false, false, 1, Shard.ALL, false, Integer.MAX_VALUE, false, DEFAULT_LEASE);
+            return new Options(resultsDir, false, false, 1, Shard.ALL, TrialFilter.ALL, false, Integer.MAX_VALUE, false, DEFAULT_LEASE);
         }
 
         public Options withFresh(boolean value) {
-            return new Options(resultsDir, value, progress, workers, shard, retryFailed, maxFailures, failFast, lease);
+            return new Options(resultsDir, value, progress, workers, shard, selection, retryFailed, maxFailures, failFast, lease);
         }
 
         public Options withWorkers(int value) {
-            return new Options(resultsDir, fresh, progress, value, shard, retryFailed, maxFailures, failFast, lease);
+            return new Options(resultsDir, fresh, progress, value, shard, selection, retryFailed, maxFailures, failFast, lease);
         }
 
         public Options withShard(Shard value) {
-            return new Options(resultsDir, fresh, progress, workers, value, retryFailed, maxFailures, failFast, lease);
+            return new Options(resultsDir, fresh, progress, workers, value, selection, retryFailed, maxFailures, failFast, lease);
+        }
+
+        public Options withSelection(TrialFilter value) {
+            return new Options(resultsDir, fresh, progress, workers, shard, value, retryFailed, maxFailures, failFast, lease);
         }
 
         public Options withRetryFailed(boolean value) {
-            return new Options(resultsDir, fresh, progress, workers, shard, value, maxFailures, failFast, lease);
+            return new Options(resultsDir, fresh, progress, workers, shard, selection, value, maxFailures, failFast, lease);
         }
 
         public Options withFailurePolicy(int max, boolean fast) {
-            return new Options(resultsDir, fresh, progress, workers, shard, retryFailed, max, fast, lease);
+            return new Options(resultsDir, fresh, progress, workers, shard, selection, retryFailed, max, fast, lease);
         }
 
         public Options withProgress(boolean value) {
-            return new Options(resultsDir, fresh, value, workers, shard, retryFailed, maxFailures, failFast, lease);
+            return new Options(resultsDir, fresh, value, workers, shard, selection, retryFailed, maxFailures, failFast, lease);
         }
 
         public Options withLease(Duration value) {
-            return new Options(resultsDir, fresh, progress, workers, shard, retryFailed, maxFailures, failFast, value);
+            return new Options(resultsDir, fresh, progress, workers, shard, selection, retryFailed, maxFailures, failFast, value);
         }
     }
 
@@ -111,15 +116,24 @@ public final class Sweep {
         this.runners = runners;
     }
 
+    private static String selectionLabel(Options options) {
+        List<String> parts = new ArrayList<>();
+        if (!options.shard().equals(Shard.ALL)) {
+            parts.add("Shard " + options.shard());
+        }
+        options.selection().wanted().forEach((key, values) -> parts.add("--only " + key + "=" + String.join(",", values)));
+        return String.join(", ", parts);
+    }
+
     public Outcome run(Plan plan, Options options) {
         if (options.fresh()) {
             moveAside(options.resultsDir());
         }
         TrialStore store = new TrialStore(options.resultsDir());
         keepExperimentFile(plan, options.resultsDir());
-        List<Trial> mine = options.shard().of(plan.trials());
-        if (!options.shard().equals(Shard.ALL)) {
-            out.printf("Shard %s: %d of the plan's %d trials%n", options.shard(), mine.size(), plan.trials().size());
+        List<Trial> mine = options.shard().of(options.selection().select(plan.trials()));
+        if (!options.shard().equals(Shard.ALL) || !options.selection().equals(TrialFilter.ALL)) {
+            out.printf("%s: %d of the plan's %d trials%n", selectionLabel(options), mine.size(), plan.trials().size());
         }
         Map<TrialStatus, AtomicInteger> ended = new EnumMap<>(TrialStatus.class);
         for (TrialStatus status : TrialStatus.values()) {

@@ -114,6 +114,7 @@ class CliTest {
         assertEquals(2, run("sweep", "x.yaml", "--device", "tpu").code());
         assertEquals(2, run("plan", repoFile("experiments/table1.yaml").toString(), "--epochs", "0").code());
         assertEquals(2, run("frobnicate").code());
+        assertEquals(2, run("plan", repoFile("experiments/table1.yaml").toString(), "--only", "lr=5").code());
     }
 
     @Test
@@ -123,6 +124,18 @@ class CliTest {
                 dir.resolve("r").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--device gpu: no GPU"), r.err());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"plan", "sweep", "report", "evaluate", "data", "info"}) {
+            Result r = run(command, "--help");
+            assertEquals(0, r.code(), command + ": " + r.err());
+            assertTrue(r.out().startsWith("Usage: runner " + command), r.out());
+        }
+        Result sweep = run("help", "sweep");
+        assertEquals(0, sweep.code(), sweep.err());
+        assertTrue(sweep.out().contains("--threads"), sweep.out());
     }
 
     @Test

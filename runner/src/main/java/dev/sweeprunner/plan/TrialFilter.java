@@ -1,0 +1,99 @@
+package dev.sweeprunner.plan;
+
+import dev.sweeprunner.UserError;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The {@code --only KEY=VALUE[,VALUE...]} selection: trials whose config has one of the listed
+ * values for every given key (keys as in the experiment file or {@code plan --json}, e.g.
+ * {@code batch_size=64}, {@code lr=1e-3}, {@code fold=1,2}). Numbers compare by value, other values
+ * by their text. Selection does not renumber: trial indices, shards and ids stay those of the whole plan.
+ */
+public record TrialFilter(Map<String, List<String>> wanted) {
+    public static final TrialFilter ALL = new TrialFilter(Map.of());
+
+    public TrialFilter {
+        wanted = Map.copyOf(wanted);
+    }
+
+    /** Parses the option values; a malformed one is a user error naming it. */
+    public static TrialFilter parse(List<String> options) {
+        Map<String, List<String>> wanted = new LinkedHashMap<>();
+        for (String option : options) {
+            int eq = option.indexOf('=');
+            String key = eq < 0 ? "" : option.substring(0, eq).trim();
+            List<String> values = eq < 0 ? List.of()
+                    : List.of(option.substring(eq + 1).split(",")).stream().map(String::trim)
+                            .filter(v -> !v.isEmpty()).toList();
+            if (key.isEmpty() || values.isEmpty()) {
+                throw new UserError("--only: expected KEY=VALUE[,VALUE...] (e.g. batch_size=64), got '" + option + "'");
+            }
+            wanted.merge(key, values, (a, b) -> {
+                List<String> both = new ArrayList<>(a);
+                both.addAll(b);
+                return both;
+            });
+        }
+        return new TrialFilter(wanted);
+    }
+
+    /**
+     * The plan's trials that match, in plan order. A key no trial has, or a value no trial takes,
+     * is a user error listing what the plan does have, so a typo never silently runs nothing.
+     */
+    public List<Trial> select(List<Trial> trials) {
+        if (wanted.isEmpty()) {
+            return trials;
+        }
+        for (var entry : wanted.entrySet()) {
+            Set<String> present = new TreeSet<>();
+            for (Trial trial : trials) {
+                Object value = trial.config().toMap().get(entry.getKey());
+                if (value != null) {
+                    present.add(String.valueOf(value));
+                }
+            }
+            if (present.isEmpty()) {
+                throw new UserError("--only " + entry.getKey() + ": no trial of the plan sets '" + entry.getKey() + "' (keys: see plan --json)");
+            }
+            for (String value : entry.getValue()) {
+                if (present.stream().noneMatch(p -> same(p, value))) {
+                    throw new UserError("--only " + entry.getKey() + "=" + value
+                            + ": no trial of the plan has it (values: " + String.join(", ", present) + ")");
+                }
+            }
+        }
+        List<Trial> kept = trials.stream().filter(this::matches).toList();
+        if (kept.isEmpty()) {
+            throw new UserError("--only: no trial of the plan has all of " + wanted);
+        }
+        return kept;
+    }
+
+    public boolean matches(Trial trial) {
+        Map<String, Object> config = trial.config().toMap();
+        return wanted.entrySet().stream().allMatch(entry -> {
+            Object value = config.get(entry.getKey());
+            return value != null && entry.getValue().stream().anyMatch(w -> same(String.valueOf(value), w));
+        });
+    }
+
+    /** 0.001 = 1e-3 = 0.0010; 64 = 64.0; anything that is not a number compares as text. */
+    private static boolean same(String actual, String wanted) {
+        if (Objects.equals(actual, wanted)) {
+            return true;
+        }
+        try {
+            return new BigDecimal(actual).compareTo(new BigDecimal(wanted)) == 0;
+        } catch (NumberFormatException notBothNumbers) {
+            return false;
+        }
+    }
+}
