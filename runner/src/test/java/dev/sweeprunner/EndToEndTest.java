@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -86,6 +87,19 @@ class EndToEndTest {
             EpochRecord best = rows.stream().reduce((a, b) -> b.valAcc() > a.valAcc() ? b : a).orElseThrow();
             assertEquals(best.epoch(), trial.bestWeights().epoch());
             assertEquals(best.testAcc(), trial.bestWeights().testAcc(), 1e-12);
+        }
+
+        // a truncated best.params: that trial is named and skipped, the others still evaluated, exit 2
+        List<TrialRecord> recorded = store.readAll();
+        String damaged = recorded.get(0).trialId();
+        Path truncated = store.trialDir(damaged).resolve(TrialStore.BEST_PARAMS);
+        Files.write(truncated, Arrays.copyOf(Files.readAllBytes(truncated), 100));
+        for (TrialRecord trial : recorded) {
+            store.write(trial.withBestWeights(null));
+        }
+        assertEquals(2, Main.execute("evaluate", results.toString(), "--data-dir", TestData.REAL_DATA.toString()));
+        for (TrialRecord trial : store.readAll()) {
+            assertEquals(trial.trialId().equals(damaged), trial.bestWeights() == null, trial.trialId());
         }
     }
 

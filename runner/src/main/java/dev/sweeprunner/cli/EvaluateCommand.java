@@ -62,6 +62,7 @@ final class EvaluateCommand implements Callable<Integer> {
         TrainingData arrays = null;
         TrainingData.Partition partition = null;
         int evaluated = 0;
+        int unloadable = 0;
         try {
             for (TrialRecord record : store.readAll()) {
                 Path parameters = store.trialDir(record.trialId()).resolve(TrialStore.BEST_PARAMS);
@@ -88,16 +89,22 @@ final class EvaluateCommand implements Callable<Integer> {
                     partition = needed;
                 }
                 boolean stoppedEarly = epochs.size() < trial.get().config().epochs();
-                BestWeights weights = TrainingLoop.evaluateBest(target, trial.get(), best, stoppedEarly,
-                        Files.readAllBytes(parameters), arrays.test());
+                BestWeights weights;
+                try {
+                    weights = TrainingLoop.evaluateBest(target, trial.get(), best, stoppedEarly,
+                            Files.readAllBytes(parameters), arrays.test());
+                } catch (java.io.IOException | TrainingLoop.UnloadableParameters e) {
+                    // one bad file must not stop the others nor the report; the exit code says it happened
+                    System.err.println("error: " + parameters + ": does not load (" + e.getMessage() + "); trial skipped");
+                    unloadable++;
+                    continue;
+                }
                 store.write(record.withBestWeights(weights));
                 evaluated++;
                 System.out.printf(Locale.ROOT, "%s: best epoch %d by %s: test acc %.4f, loss %.4f with best.params "
                         + "(the epoch recorded %.4f, %.4f)%n", record.trialId(), weights.epoch(), weights.bestBy(),
                         weights.testAcc(), weights.testLoss(), best.testAcc(), best.testLoss());
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         } finally {
             if (arrays != null) {
                 arrays.close();
@@ -105,6 +112,10 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Report.write(store, Report.load(store, spec.name(), spec.description()), System.err);
         System.out.println("Evaluated " + evaluated + " trial(s); report regenerated in " + dir);
+        if (unloadable > 0) {
+            throw new UserError(unloadable + " best.params file(s) did not load (listed above); their trials keep "
+                    + "what was recorded");
+        }
         return 0;
     }
 

@@ -143,6 +143,16 @@ public final class TrainingLoop {
         return bytes.toByteArray();
     }
 
+    /** Saved parameters that do not fit the trial's network (truncated, corrupt, or another network's). */
+    public static final class UnloadableParameters extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnloadableParameters(Exception cause) {
+            super(cause instanceof java.io.EOFException ? "the file ends early"
+                    : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause);
+        }
+    }
+
     /**
      * The test set through a fresh copy of the network loaded from saved parameters (DJL's
      * format, as in best.params): what a user of the saved weights gets. Loading into the
@@ -156,8 +166,8 @@ public final class TrainingLoop {
             model.setBlock(block);
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
                 block.loadParameters(model.getNDManager(), in);
-            } catch (IOException | MalformedModelException e) {
-                throw new IllegalStateException("saved parameters of trial " + trial.id() + " do not load", e);
+            } catch (IOException | MalformedModelException | IllegalArgumentException e) {
+                throw new UnloadableParameters(e);
             }
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss).optDevices(new Device[] {device}))) {
                 Evaluation evaluation = evaluate(trainer, loss, test);
