@@ -74,6 +74,7 @@ public final class TrainingLoop {
         LrScheduler lr = LrScheduler.of(config);
         EarlyStopping earlyStopping = EarlyStopping.of(config);
         Augmentation augmentation = Augmentation.of(config);
+        InputLayout layout = InputLayout.of(trial.network(), device);
         long started = System.nanoTime();
         int epochsDone = 0;
         listener.onTrialStart(trial);
@@ -96,7 +97,8 @@ public final class TrainingLoop {
                     long epochStart = System.nanoTime();
                     int currentEpoch = epoch;
                     double epochLr = lr.current();
-                    Totals train = trainEpoch(trainer, loss, data.train(), config.batchSize(), shuffle, augmentation,
+                    Totals train = trainEpoch(trainer, loss, data.train(), layout, config.batchSize(), shuffle,
+                            augmentation,
                             (done, total) -> {
                                 listener.onBatchEnd(trial, currentEpoch, done, total);
                                 if (stopRequested.getAsBoolean()) {
@@ -104,8 +106,8 @@ public final class TrainingLoop {
                                             "stopped on request during epoch " + currentEpoch);
                                 }
                             });
-                    Evaluation validation = evaluate(trainer, loss, data.validation());
-                    Evaluation test = evaluate(trainer, loss, data.test());
+                    Evaluation validation = evaluate(trainer, loss, data.validation(), layout);
+                    Evaluation test = evaluate(trainer, loss, data.test(), layout);
                     long now = System.nanoTime();
                     epochsDone = epoch;
                     EpochRecord record = new EpochRecord(trial.id(), epoch, train.loss(), train.accuracy(),
@@ -170,7 +172,7 @@ public final class TrainingLoop {
                 throw new UnloadableParameters(e);
             }
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss).optDevices(new Device[] {device}))) {
-                Evaluation evaluation = evaluate(trainer, loss, test);
+                Evaluation evaluation = evaluate(trainer, loss, test, InputLayout.of(trial.network(), device));
                 return new BestWeights(best.epoch(), trial.config().bestBy().yamlName(), evaluation.loss(),
                         evaluation.accuracy(), stoppedEarly);
             }
@@ -201,8 +203,8 @@ public final class TrainingLoop {
         void batchDone(int done, int total);
     }
 
-    private static Totals trainEpoch(Trainer trainer, Loss loss, TrainingData.Split split, int batchSize,
-            Random shuffle, Augmentation augmentation, BatchProgress progress) {
+    private static Totals trainEpoch(Trainer trainer, Loss loss, TrainingData.Split split, InputLayout layout,
+            int batchSize, Random shuffle, Augmentation augmentation, BatchProgress progress) {
         int count = split.size();
         int batches = (count - MIN_TRAIN_BATCH) / batchSize + 1;
         try (NDManager epoch = split.images().getManager().newSubManager()) {
@@ -221,6 +223,7 @@ public final class TrainingLoop {
                     if (augmentation.enabled()) {
                         x = augmentation.apply(x, batch);
                     }
+                    x = layout.apply(x);
                     NDArray y = rows(labels, start, end, batch);
                     NDArray logits;
                     NDArray batchLoss;
@@ -248,7 +251,7 @@ public final class TrainingLoop {
      * Loss and test-style confusion counts over a split in inference mode. The matrix is built on
      * the device (one-hot of true*classes+predicted, summed) and read once per pass.
      */
-    private static Evaluation evaluate(Trainer trainer, Loss loss, TrainingData.Split split) {
+    private static Evaluation evaluate(Trainer trainer, Loss loss, TrainingData.Split split, InputLayout layout) {
         int count = split.size();
         int classes = FashionMnist.CLASSES;
         try (NDManager pass = split.images().getManager().newSubManager()) {
@@ -257,7 +260,7 @@ public final class TrainingLoop {
             for (int start = 0; start < count; start += EVAL_BATCH_SIZE) {
                 int end = Math.min(count, start + EVAL_BATCH_SIZE);
                 try (NDManager batch = pass.newSubManager()) {
-                    NDArray x = rows(split.images(), start, end, batch);
+                    NDArray x = layout.apply(rows(split.images(), start, end, batch));
                     NDArray y = rows(split.labels(), start, end, batch);
                     NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
                     NDArray batchLoss = loss.evaluate(new NDList(y), new NDList(logits));
