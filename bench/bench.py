@@ -111,15 +111,18 @@ def main():
     p.add_argument("--sweep-epochs", type=int, default=2, help="epochs per trial of the table1-shaped sweep")
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--out", default=str(ROOT / "results" / "bench"))
+    p.add_argument("--jar", default=str(ROOT / "runner" / "target" / "runner.jar"),
+                   help="the runner jar (a copy keeps a rebuild during a long bench out of it)")
     a = p.parse_args()
     if a.pairs < 3:
         sys.exit("--pairs: at least 3")
-    jar = ROOT / "runner" / "target" / "runner.jar"
+    jar = Path(a.jar)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     rate = matmul_rate(a.threads)
     (out / "machine.json").write_text(json.dumps(machine(a.threads, rate), indent=2) + "\n")
     rows = []
+    overheads = []
     with tempfile.TemporaryDirectory() as work:
         for workload in a.workloads.split(","):
             if workload == "sweep":
@@ -128,7 +131,11 @@ def main():
                 cores = os.cpu_count()
 
                 def runner_side():
-                    return runner_epochs(jar, experiment, work, 1, cores, ("--epochs", str(a.sweep_epochs)))[1]
+                    times, wall = runner_epochs(jar, experiment, work, 1, cores, ("--epochs", str(a.sweep_epochs)))
+                    # everything but training epochs (JVM and engine start, data load, planning, evaluation
+                    # of best weights, writing, and a worker idle at the end): an upper bound on overhead
+                    overheads.append(1 - sum(times) / (cores * wall))
+                    return wall
 
                 def peer_side():
                     return sum(peer_epochs(t, a.sweep_epochs, a.threads)[1] for t in trials)
@@ -161,10 +168,23 @@ def main():
                 rows.append([workload, measure, name, f"{fn(float(x[3]) for x in pair_rows):.3f}",
                              f"{fn(float(x[4]) for x in pair_rows):.3f}", f"{fn(ratios):.3f}",
                              "" if floor is None else f"{floor:.3f}"])
+            if workload == "sweep":
+                # warm-up run excluded, like the timings
+                for name, value in (("median", statistics.median(overheads[1:])), ("min", min(overheads[1:])),
+                                    ("max", max(overheads[1:]))):
+                    rows.append([workload, "runner_overhead_fraction", name, f"{value:.4f}", "", "", ""])
+                print(f"   runner time outside training epochs: {statistics.median(overheads[1:]):.2%} of the "
+                      f"workers' wall time (median)", flush=True)
+    header = ["workload", "measure", "pair", "runner_s", "peer_s", "ratio", "flop_floor_s"]
+    measured = set(a.workloads.split(","))
+    kept = []  # rows of workloads not measured this time stay as they were
+    if (out / "bench.csv").exists():
+        with open(out / "bench.csv") as f:
+            kept = [[r[k] for k in header] for r in csv.DictReader(f) if r["workload"] not in measured]
     with open(out / "bench.csv", "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["workload", "measure", "pair", "runner_s", "peer_s", "ratio", "flop_floor_s"])
-        w.writerows(rows)
+        w.writerow(header)
+        w.writerows(kept + rows)
     print(f"wrote {out / 'bench.csv'} and {out / 'machine.json'}")
 
 
