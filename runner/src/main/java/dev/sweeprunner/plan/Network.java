@@ -113,6 +113,25 @@ public record Network(Arch family, List<Layer> layers, String label) {
         return count + features.size() * CLASSES + CLASSES;
     }
 
+    /**
+     * Multiply-adds of one image's forward pass through the conv and dense layers (output layer
+     * included): the work that dominates training, for ordering trials by cost.
+     */
+    public long multiplyAdds() {
+        long total = 0;
+        Features features = new Features(1, IMAGE_SIDE);
+        for (Layer layer : layers) {
+            Features out = next(features, layer, 0);
+            if (layer instanceof Layer.Conv conv) {
+                total += out.size() * features.channels() * conv.kernel() * conv.kernel();
+            } else if (layer instanceof Layer.Dense) {
+                total += features.size() * out.size();
+            }
+            features = out;
+        }
+        return total + features.size() * CLASSES;
+    }
+
     /** Inputs to the output layer: what {@link #paramCount()} multiplies by 10. */
     public long outputFanIn() {
         return featuresBefore(layers.size()).size();

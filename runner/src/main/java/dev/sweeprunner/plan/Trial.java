@@ -6,4 +6,9 @@ public record Trial(int index, String id, String configHash, TrialConfig config,
     public long params() {
         return network.paramCount();
     }
+
+    /** Relative training work: forward multiply-adds per image x epochs (the training set is the plan's). */
+    public double estimatedWork() {
+        return (double) network.multiplyAdds() * config.epochs();
+    }
 }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -223,6 +224,16 @@ public final class Sweep {
         return pending;
     }
 
+    /**
+     * One slot runs trials in plan order (first results first). Several take the costliest first
+     * (longest-processing-time order, ties in plan order), so that no long trial starts last while
+     * the other slots sit idle.
+     */
+    static List<Trial> startOrder(List<Trial> pending, int slots) {
+        return slots == 1 ? pending
+                : pending.stream().sorted(Comparator.comparingDouble(Trial::estimatedWork).reversed()).toList();
+    }
+
     /** One sweep's run of its pending trials over its slots. */
     private final class Dispatch {
         private final Plan plan;
@@ -255,7 +266,7 @@ public final class Sweep {
                     ? new ProgressListener(pending.size(), epochs) : null;
             out.printf("Running %d trial(s), %d at a time%s%n", pending.size(), count,
                     options.workers() == 0 ? " in this JVM" : " in worker JVMs");
-            ConcurrentLinkedQueue<Trial> queue = new ConcurrentLinkedQueue<>(pending);
+            ConcurrentLinkedQueue<Trial> queue = new ConcurrentLinkedQueue<>(startOrder(pending, count));
             long renewMillis = Math.max(1, options.lease().toMillis() / 3);
             ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(daemon("claim-lease"));
             heartbeat.scheduleAtFixedRate(() -> held.forEach(claims::renew), renewMillis, renewMillis,

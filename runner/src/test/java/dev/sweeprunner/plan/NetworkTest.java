@@ -71,6 +71,25 @@ class NetworkTest {
         }
     }
 
+    static Stream<Arguments> multiplyAdds() {
+        return Stream.of(
+                // 784*256 + 256*128 + 128*10
+                Arguments.of("mlp-256-128", "preset: mlp-256-128", 234_752L),
+                // 28*28*32*1*9 + 14*14*64*32*9 + 7*7*128*64*9 + 128*10 (pooling and BatchNorm not counted)
+                Arguments.of("compact-cnn", "preset: compact-cnn", 7_452_416L),
+                // unpadded 5x5 conv: 24*24*8*25, then 12*12*8 = 1152 inputs to the output layer
+                Arguments.of("conv without padding", "layers: [{conv: 8, kernel: 5, pool: 2}]", 115_200L + 11_520L));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("multiplyAdds")
+    void multiplyAddsPerImage(String name, String network, long expected) {
+        String yaml = "name: t\ngrid:\n  - {" + network + "}\n";
+        Trial trial = Planner.plan(SpecParser.parse(Path.of("t.yaml"), YamlReader.parse("t.yaml", yaml)),
+                PlanOverrides.NONE).trials().get(0);
+        assertEquals(expected, trial.network().multiplyAdds());
+    }
+
     static Stream<Arguments> sweeps() {
         return Stream.of(
                 Arguments.of("a list of hidden lists sweeps", "hidden: [[64], [128, 64]]", List.of("784-64-10", "784-128-64-10")),

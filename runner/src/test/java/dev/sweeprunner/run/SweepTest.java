@@ -11,6 +11,7 @@ import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.PlanOverrides;
 import dev.sweeprunner.plan.Planner;
 import dev.sweeprunner.plan.Shard;
+import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.EpochsCsv;
@@ -62,6 +63,22 @@ class SweepTest {
         PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
         return new Sweep(out, (p, store, progress) -> new InProcessRunner(p, store, out, DeviceChoice.CPU, () -> DATA,
                 List.of())).run(plan, options);
+    }
+
+    /** One slot keeps plan order; several take the costliest trials first (no long trial left for last). */
+    @Test
+    void severalSlotsStartTheCostliestTrialsFirst() {
+        Plan plan = plan("""
+                name: order
+                grid:
+                  - {arch: fcn, budget: 10000, epochs: 20}
+                  - {arch: cnn, budget: 10000, conv_blocks: 2, epochs: 1}
+                  - {arch: fcn, budget: 20000, epochs: 20}
+                  - {arch: cnn, budget: 20000, conv_blocks: 2, epochs: 1}
+                  - {arch: cnn, budget: 10000, conv_blocks: 2, epochs: 3}
+                """);
+        assertEquals(List.of(0, 1, 2, 3, 4), Sweep.startOrder(plan.trials(), 1).stream().map(Trial::index).toList());
+        assertEquals(List.of(4, 3, 1, 2, 0), Sweep.startOrder(plan.trials(), 2).stream().map(Trial::index).toList());
     }
 
     @Test
