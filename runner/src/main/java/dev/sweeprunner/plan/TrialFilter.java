@@ -3,6 +3,7 @@ package dev.sweeprunner.plan;
 import dev.sweeprunner.UserError;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ public record TrialFilter(Map<String, List<String>> wanted) {
     public static final TrialFilter ALL = new TrialFilter(Map.of());
 
     public TrialFilter {
-        wanted = Map.copyOf(wanted);
+        wanted = Collections.unmodifiableMap(new LinkedHashMap<>(wanted)); // in the order given, for messages
     }
 
     /** Parses the option values; a malformed one is a user error naming it. */
@@ -61,7 +62,8 @@ public record TrialFilter(Map<String, List<String>> wanted) {
                 }
             }
             if (present.isEmpty()) {
-                throw new UserError("--only " + entry.getKey() + ": no trial of the plan sets '" + entry.getKey() + "' (keys: see plan --json)");
+                throw new UserError("--only " + entry.getKey() + ": no trial of the plan sets '" + entry.getKey()
+                        + "' (keys: see plan --json)");
             }
             for (String value : entry.getValue()) {
                 if (present.stream().noneMatch(p -> same(p, value))) {
