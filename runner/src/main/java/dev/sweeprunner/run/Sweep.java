@@ -106,7 +106,8 @@ public final class Sweep {
     /** Makes the runner for one slot of the sweep (a worker JVM, or this JVM). */
     @FunctionalInterface
     public interface RunnerFactory {
-        TrialRunner create(Plan plan, TrialStore store, ProgressListener progress);
+        /** {@code slots}: trials this sweep runs at once (each slot's share of the cores follows from it). */
+        TrialRunner create(Plan plan, TrialStore store, ProgressListener progress, int slots);
     }
 
     private final PrintStream out;
@@ -275,7 +276,7 @@ public final class Sweep {
             try {
                 List<Future<?>> work = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
-                    TrialRunner runner = runners.create(plan, store, progress);
+                    TrialRunner runner = runners.create(plan, store, progress, count);
                     synchronized (slots) {
                         slots.add(runner);
                         if (stopping.get()) {

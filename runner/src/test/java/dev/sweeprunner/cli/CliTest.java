@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sweeprunner.run.DeviceChoice;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -115,6 +116,8 @@ class CliTest {
         assertEquals(2, run("plan", repoFile("experiments/table1.yaml").toString(), "--epochs", "0").code());
         assertEquals(2, run("frobnicate").code());
         assertEquals(2, run("plan", repoFile("experiments/table1.yaml").toString(), "--only", "lr=5").code());
+        assertEquals(2, run("sweep", repoFile("experiments/table1.yaml").toString(), "--workers", "many").code());
+        assertEquals(2, run("sweep", repoFile("experiments/table1.yaml").toString(), "--workers", "-1").code());
     }
 
     @Test
@@ -136,6 +139,15 @@ class CliTest {
         Result sweep = run("help", "sweep");
         assertEquals(0, sweep.code(), sweep.err());
         assertTrue(sweep.out().contains("--threads"), sweep.out());
+    }
+
+    @Test
+    void autoWorkersAreOnePerCoreOnTheCpu() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(cores, SweepCommand.workerCount("auto", DeviceChoice.CPU));
+        assertEquals(1, SweepCommand.workerCount("auto", DeviceChoice.GPU));
+        assertEquals(3, SweepCommand.workerCount("3", DeviceChoice.CPU));
+        assertEquals(0, SweepCommand.workerCount("0", DeviceChoice.AUTO));
     }
 
     @Test

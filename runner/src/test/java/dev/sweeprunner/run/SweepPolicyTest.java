@@ -69,7 +69,7 @@ class SweepPolicyTest {
 
     Sweep.Outcome sweep(Sweep.Options options, Function<Integer, TrialStatus> script) {
         PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
-        return new Sweep(out, (p, store, progress) -> new Scripted(store, script)).run(plan(), options);
+        return new Sweep(out, (p, store, progress, slots) -> new Scripted(store, script)).run(plan(), options);
     }
 
     static Plan plan() {

@@ -61,7 +61,7 @@ class SweepTest {
     /** In this JVM on the synthetic data: no worker JVMs, no data files. */
     Sweep.Outcome sweep(Plan plan, Sweep.Options options) {
         PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
-        return new Sweep(out, (p, store, progress) -> new InProcessRunner(p, store, out, DeviceChoice.CPU, () -> DATA,
+        return new Sweep(out, (p, store, progress, slots) -> new InProcessRunner(p, store, out, DeviceChoice.CPU, () -> DATA,
                 List.of())).run(plan, options);
     }
 

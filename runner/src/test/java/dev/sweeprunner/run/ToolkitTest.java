@@ -41,7 +41,7 @@ class ToolkitTest {
     private Sweep.Outcome sweep(String yaml, Path results) {
         PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         Plan plan = SweepTest.plan(yaml);
-        return new Sweep(out, (p, store, progress) -> new InProcessRunner(p, store, out, DeviceChoice.CPU, () -> DATA,
+        return new Sweep(out, (p, store, progress, slots) -> new InProcessRunner(p, store, out, DeviceChoice.CPU, () -> DATA,
                 List.of())).run(plan, Sweep.Options.defaults(results).withWorkers(0));
     }
 
