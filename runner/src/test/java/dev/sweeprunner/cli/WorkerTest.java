@@ -173,7 +173,8 @@ class WorkerTest {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(sweepArgs(file, results)));
+        // One worker: with two, the second trial would start alongside the first.
+        command.addAll(List.of(sweepArgs(file, results, "--workers", "1")));
         Process sweep = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("sweep.log").toFile()).start();
         TrialStore store = new TrialStore(results);
