@@ -10,6 +10,7 @@ results/bench/machine.json (CPU, cores, versions, BLAS, threads, matmul rate). T
 each epoch workload = counted training + evaluation FLOPs / measured matrix-multiply rate.
 """
 import argparse
+import calendar
 import csv
 import json
 import os
@@ -41,16 +42,44 @@ def plan(jar, experiment):
 
 
 def runner_epochs(jar, experiment, workdir, threads, workers, extra=()):
+    return runner_sweep(jar, experiment, workdir, threads, workers, extra)[:2]
+
+
+def runner_sweep(jar, experiment, workdir, threads, workers, extra=()):
+    """Epoch times, wall time, and (start, end) of each trial, on the wall clock of the sweep."""
     results = Path(workdir) / f"r{time.monotonic_ns()}"
+    began = time.time()
     start = time.perf_counter()
     run(["java", "-jar", str(jar), "sweep", str(experiment), "--results", str(results), "--no-progress",
          "--workers", str(workers), "--threads", str(threads), *extra])
     wall = time.perf_counter() - start
-    times = []
-    for f in sorted((results / "trials").glob("*/epochs.csv")):
-        with open(f) as fh:
+    times, spans = [], []
+    for d in sorted((results / "trials").iterdir()):
+        with open(d / "epochs.csv") as fh:
             times += [float(r["epoch_time_s"]) for r in csv.DictReader(fh)]
-    return times, wall
+        trial = json.loads((d / "trial.json").read_text())
+        spans.append((iso_seconds(trial["started_at"]) - began, iso_seconds(trial["finished_at"]) - began))
+    return times, wall, spans
+
+
+def iso_seconds(stamp):
+    """Seconds since the epoch of an ISO-8601 UTC instant as Java writes it (up to nanoseconds)."""
+    whole, _, fraction = stamp.rstrip("Z").partition(".")
+    return calendar.timegm(time.strptime(whole, "%Y-%m-%dT%H:%M:%S")) + float("0." + (fraction or "0"))
+
+
+def sweep_time_split(spans, workers, wall):
+    """Where the workers' time went: in trials, idle at the end (a worker with no trial left while
+    another still trains), and the rest: JVM and engine start, data load, planning, gaps between
+    trials, writing the report. Trials are chained per worker: each starts when one ended."""
+    ends = [0.0] * workers
+    for start, end in sorted(spans):
+        slot = min(range(workers), key=lambda i: abs(start - ends[i]) if ends[i] <= start + 0.5 else 1e9)
+        ends[slot] = end
+    in_trials = sum(end - start for start, end in spans)
+    idle_tail = sum(max(ends) - e for e in ends)
+    total = workers * wall
+    return in_trials / total, idle_tail / total, (total - in_trials - idle_tail) / total
 
 
 def peer_epochs(trial, epochs, threads):
@@ -131,10 +160,8 @@ def main():
                 cores = os.cpu_count()
 
                 def runner_side():
-                    times, wall = runner_epochs(jar, experiment, work, 1, cores, ("--epochs", str(a.sweep_epochs)))
-                    # everything but training epochs (JVM and engine start, data load, planning, evaluation
-                    # of best weights, writing, and a worker idle at the end): an upper bound on overhead
-                    overheads.append(1 - sum(times) / (cores * wall))
+                    _, wall, spans = runner_sweep(jar, experiment, work, 1, cores, ("--epochs", str(a.sweep_epochs)))
+                    overheads.append(sweep_time_split(spans, cores, wall))
                     return wall
 
                 def peer_side():
@@ -169,12 +196,15 @@ def main():
                              f"{fn(float(x[4]) for x in pair_rows):.3f}", f"{fn(ratios):.3f}",
                              "" if floor is None else f"{floor:.3f}"])
             if workload == "sweep":
-                # warm-up run excluded, like the timings
-                for name, value in (("median", statistics.median(overheads[1:])), ("min", min(overheads[1:])),
-                                    ("max", max(overheads[1:]))):
-                    rows.append([workload, "runner_overhead_fraction", name, f"{value:.4f}", "", "", ""])
-                print(f"   runner time outside training epochs: {statistics.median(overheads[1:]):.2%} of the "
-                      f"workers' wall time (median)", flush=True)
+                # warm-up run excluded, like the timings; fractions of workers x wall time
+                for index, measure_name in ((2, "runner_overhead_fraction"), (1, "idle_tail_fraction")):
+                    values = [split[index] for split in overheads[1:]]
+                    for name, fn in (("median", statistics.median), ("min", min), ("max", max)):
+                        rows.append([workload, measure_name, name, f"{fn(values):.4f}", "", "", ""])
+                median = [statistics.median(split[i] for split in overheads[1:]) for i in range(3)]
+                print(f"   workers' time: {median[0]:.1%} in trials, {median[1]:.1%} idle at the end (no trial "
+                      f"left), {median[2]:.1%} runner overhead (start, data, planning, writing) (medians)",
+                      flush=True)
     header = ["workload", "measure", "pair", "runner_s", "peer_s", "ratio", "flop_floor_s"]
     measured = set(a.workloads.split(","))
     kept = []  # rows of workloads not measured this time stay as they were

@@ -92,6 +92,7 @@ public final class TrainingLoop {
                 }
                 EpochRecord best = null;
                 byte[] bestParameters = null;
+                Evaluation lastTest = null;
                 boolean stoppedEarly = false;
                 for (int epoch = 1; epoch <= config.epochs() && !stoppedEarly; epoch++) {
                     long epochStart = System.nanoTime();
@@ -108,6 +109,7 @@ public final class TrainingLoop {
                             });
                     Evaluation validation = evaluate(trainer, loss, data.validation(), layout);
                     Evaluation test = evaluate(trainer, loss, data.test(), layout);
+                    lastTest = test;
                     long now = System.nanoTime();
                     epochsDone = epoch;
                     EpochRecord record = new EpochRecord(trial.id(), epoch, train.loss(), train.accuracy(),
@@ -123,8 +125,10 @@ public final class TrainingLoop {
                     stoppedEarly = earlyStopping.shouldStop(record) && epoch < config.epochs();
                 }
                 if (best != null) {
-                    listener.onBestWeightsEvaluated(trial,
-                            evaluateBest(device, trial, best, stoppedEarly, bestParameters, data.test()));
+                    // best = last: the last epoch's test pass already used exactly these weights
+                    listener.onBestWeightsEvaluated(trial, best.epoch() == epochsDone
+                            ? bestWeights(trial, best, stoppedEarly, lastTest)
+                            : evaluateBest(device, trial, best, stoppedEarly, bestParameters, data.test()));
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -172,11 +176,15 @@ public final class TrainingLoop {
                 throw new UnloadableParameters(e);
             }
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss).optDevices(new Device[] {device}))) {
-                Evaluation evaluation = evaluate(trainer, loss, test, InputLayout.of(trial.network(), device));
-                return new BestWeights(best.epoch(), trial.config().bestBy().yamlName(), evaluation.loss(),
-                        evaluation.accuracy(), stoppedEarly);
+                return bestWeights(trial, best, stoppedEarly,
+                        evaluate(trainer, loss, test, InputLayout.of(trial.network(), device)));
             }
         }
+    }
+
+    private static BestWeights bestWeights(Trial trial, EpochRecord best, boolean stoppedEarly, Evaluation test) {
+        return new BestWeights(best.epoch(), trial.config().bestBy().yamlName(), test.loss(), test.accuracy(),
+                stoppedEarly);
     }
 
     /** Mean loss and accuracy of a training pass, read from the device once at the end. */

@@ -18,7 +18,10 @@ public interface TrialListener {
     /** A new best epoch by the trial's {@code best_by}; {@code parameters} is the model's state in DJL's format. */
     default void onBestEpoch(Trial trial, EpochRecord record, byte[] parameters) {}
 
-    /** After the last epoch: the test set evaluated again with the best epoch's weights reloaded. */
+    /**
+     * After the last epoch: the test set evaluated again with the best epoch's weights reloaded,
+     * or, when the best epoch is the last, that epoch's own test numbers (the same weights).
+     */
     default void onBestWeightsEvaluated(Trial trial, BestWeights best) {}
 
     /** {@code error} is null when the trial finished (all its epochs, or stopped early). */

@@ -83,6 +83,24 @@ class ToolkitTest {
         }
     }
 
+    /** Best epoch = last epoch: the best weights' test numbers are that epoch's, without another pass. */
+    @Test
+    void bestWeightsOfTheLastEpochAreItsTestNumbers() {
+        Path results = dir.resolve("last");
+        sweep("""
+                name: last
+                defaults: {epochs: 1, batch_size: 50, seed: 2}
+                grid:
+                  - {hidden: [16]}
+                """, results);
+        TrialStore store = new TrialStore(results);
+        TrialRecord trial = store.readAll().get(0);
+        EpochRecord only = store.readEpochs(trial.trialId()).get(0);
+        assertEquals(1, trial.bestWeights().epoch());
+        assertEquals(only.testAcc(), trial.bestWeights().testAcc(), 1e-12);
+        assertEquals(only.testLoss(), trial.bestWeights().testLoss(), 1e-6);
+    }
+
     /**
      * 60 training images with random labels and a wide net: memorising them makes the validation
      * loss rise after the first epochs, so it is lowest well before the last epoch: the reloaded best weights must give that epoch's test
