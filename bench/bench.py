@@ -32,12 +32,16 @@ EXPERIMENTS = {
 }
 
 
+# as the Makefile starts the runner (see JAVA there); worker JVMs pick their own flags
+RUNNER_JAVA = ["java", "-Dai.djl.offline=true", "-XX:TieredStopAtLevel=1", "-jar"]
+
+
 def run(cmd, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
 
 
 def plan(jar, experiment):
-    out = run(["java", "-jar", str(jar), "plan", str(experiment), "--json"]).stdout
+    out = run([*RUNNER_JAVA, str(jar), "plan", str(experiment), "--json"]).stdout
     return json.loads(out)
 
 
@@ -50,7 +54,7 @@ def runner_sweep(jar, experiment, workdir, threads, workers, extra=()):
     results = Path(workdir) / f"r{time.monotonic_ns()}"
     began = time.time()
     start = time.perf_counter()
-    run(["java", "-jar", str(jar), "sweep", str(experiment), "--results", str(results), "--no-progress",
+    run([*RUNNER_JAVA, str(jar), "sweep", str(experiment), "--results", str(results), "--no-progress",
          "--workers", str(workers), "--threads", str(threads), *extra])
     wall = time.perf_counter() - start
     times, spans = [], []

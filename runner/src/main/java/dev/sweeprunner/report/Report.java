@@ -14,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -92,36 +94,36 @@ public final class Report {
                 writer -> ReportMarkdown.write(writer, results, plotted, diffPages(dir)));
     }
 
-    /** Draws every chart; false (with a warning) when the JVM cannot render, e.g. no fonts installed. */
+    /**
+     * Draws every chart, several at once (each chart is its own image; the sweep's workers are done
+     * by now, so the cores are free); false (with a warning) when the JVM cannot render, e.g. no
+     * fonts installed.
+     */
     private static boolean drawPlots(Path plots, Results results, PrintStream warnings) {
-        Set<Path> drawn = new HashSet<>();
+        Map<Path, Consumer<Path>> charts = new LinkedHashMap<>();
+        for (TrialSummary t : results.trials()) {
+            if (t.result().epochs().isEmpty()) {
+                continue;
+            }
+            charts.put(plots.resolve(ReportMarkdown.curvesPlot(t)), file -> Plots.learningCurves(file, t.result()));
+            for (EpochConfusion c : ReportMarkdown.heatmapsOf(t)) {
+                charts.put(plots.resolve(ReportMarkdown.confusionPlot(t, c.at())),
+                        file -> Plots.confusion(file, t.result(), c));
+            }
+        }
+        if (!results.groups().isEmpty()) {
+            charts.put(plots.resolve(ReportMarkdown.ACCURACY_VS_PARAMS),
+                    file -> Plots.accuracyVsParams(file, results.groups()));
+            charts.put(plots.resolve(ReportMarkdown.ACCURACY_VS_TIME),
+                    file -> Plots.accuracyVsTime(file, results.groups()));
+        }
+        for (Group g : results.groups()) {
+            if (g.n() > 1) {
+                charts.put(plots.resolve(ReportMarkdown.membersPlot(g)), file -> Plots.members(file, g));
+            }
+        }
         try {
-            for (TrialSummary t : results.trials()) {
-                if (t.result().epochs().isEmpty()) {
-                    continue;
-                }
-                Path curves = plots.resolve(ReportMarkdown.curvesPlot(t));
-                Plots.learningCurves(curves, t.result());
-                drawn.add(curves);
-                for (EpochConfusion c : ReportMarkdown.heatmapsOf(t)) {
-                    Path heatmap = plots.resolve(ReportMarkdown.confusionPlot(t, c.at()));
-                    Plots.confusion(heatmap, t.result(), c);
-                    drawn.add(heatmap);
-                }
-            }
-            if (!results.groups().isEmpty()) {
-                drawn.add(plots.resolve(ReportMarkdown.ACCURACY_VS_PARAMS));
-                Plots.accuracyVsParams(plots.resolve(ReportMarkdown.ACCURACY_VS_PARAMS), results.groups());
-                drawn.add(plots.resolve(ReportMarkdown.ACCURACY_VS_TIME));
-                Plots.accuracyVsTime(plots.resolve(ReportMarkdown.ACCURACY_VS_TIME), results.groups());
-            }
-            for (Group g : results.groups()) {
-                if (g.n() > 1) {
-                    Path members = plots.resolve(ReportMarkdown.membersPlot(g));
-                    Plots.members(members, g);
-                    drawn.add(members);
-                }
-            }
+            charts.entrySet().parallelStream().forEach(chart -> chart.getValue().accept(chart.getKey()));
         } catch (IllegalStateException e) {
             // Java2D cannot start while the JVM shuts down (Ctrl-C, SIGTERM); nothing is missing
             warnings.println("warning: charts not drawn while stopping (" + e.getMessage() + "); tables are "
@@ -132,7 +134,7 @@ public final class Report {
                     + "apt-get install fontconfig fonts-dejavu-core");
             return false;
         }
-        removeStalePlots(plots, drawn);
+        removeStalePlots(plots, charts.keySet());
         return true;
     }
 
