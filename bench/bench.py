@@ -72,13 +72,17 @@ def iso_seconds(stamp):
     return calendar.timegm(time.strptime(whole, "%Y-%m-%dT%H:%M:%S")) + float("0." + (fraction or "0"))
 
 
+# a worker's next trial starts within this many seconds of its last one ending (records, RUN line)
+CHAIN_GAP_S = 0.5
+
+
 def sweep_time_split(spans, workers, wall):
     """Where the workers' time went: in trials, idle at the end (a worker with no trial left while
     another still trains), and the rest: JVM and engine start, data load, planning, gaps between
     trials, writing the report. Trials are chained per worker: each starts when one ended."""
     ends = [0.0] * workers
     for start, end in sorted(spans):
-        slot = min(range(workers), key=lambda i: abs(start - ends[i]) if ends[i] <= start + 0.5 else 1e9)
+        slot = min(range(workers), key=lambda i: abs(start - ends[i]) if ends[i] <= start + CHAIN_GAP_S else float("inf"))
         ends[slot] = end
     in_trials = sum(end - start for start, end in spans)
     idle_tail = sum(max(ends) - e for e in ends)
