@@ -8,4 +8,6 @@ else
   echo "entrypoint: no GPU visible (run with --gpus all?); using the CPU natives bundled in the jar" >&2
   unset PYTORCH_LIBRARY_PATH PYTORCH_FLAVOR PYTORCH_VERSION
 fi
-exec java -jar /opt/runner/runner.jar "$@"
+# the coordinating JVM plans, dispatches and draws charts: the quick JIT tier suffices (see the
+# Makefile); worker JVMs it starts train with the full JIT
+exec java -XX:TieredStopAtLevel=1 -jar /opt/runner/runner.jar "$@"

@@ -87,7 +87,7 @@ class DockerImageTest {
         assertTrue(Files.isExecutable(entrypoint));
         String script = Files.readString(entrypoint);
         assertTrue(script.contains("unset PYTORCH_LIBRARY_PATH"), "falls back to the CPU natives without a GPU");
-        assertTrue(script.contains("exec java -jar /opt/runner/runner.jar"));
+        assertTrue(script.contains("exec java -XX:TieredStopAtLevel=1 -jar /opt/runner/runner.jar"));
     }
 
     @Test

@@ -164,7 +164,7 @@ final class SweepCommand implements Callable<Integer> {
     static int workerCount(String text, DeviceChoice device) {
         if (text.trim().equalsIgnoreCase("auto")) {
             boolean gpu = device == DeviceChoice.GPU
-                    || device == DeviceChoice.AUTO && Engine.getInstance().getGpuCount() > 0;
+                    || device == DeviceChoice.AUTO && DeviceChoice.mayHaveGpu() && Engine.getInstance().getGpuCount() > 0;
             return gpu ? 1 : Runtime.getRuntime().availableProcessors();
         }
         try {

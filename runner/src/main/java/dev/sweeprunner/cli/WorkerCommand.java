@@ -1,5 +1,6 @@
 package dev.sweeprunner.cli;
 
+import ai.djl.engine.Engine;
 import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.Planner;
@@ -17,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,9 +50,14 @@ final class WorkerCommand implements Callable<Integer> {
         // stdout is the protocol channel: everything else, ours or a library's, goes to stderr
         PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err);
+        // a worker's start is pure overhead: the files and the native engine load while the spec is
+        // parsed, each on its own thread; the files are read once and kept for every later trial
+        Executor ownThread = task -> new Thread(task, "worker-preload").start();
+        CompletableFuture<FashionMnist> files = CompletableFuture.supplyAsync(() -> FashionMnist.load(dataDir, true), ownThread);
+        CompletableFuture.runAsync(Engine::getInstance, ownThread);
         Plan plan = Planner.plan(SpecParser.parse(file), CliOverrides.of(epochs, trainLimit));
         InProcessRunner runner = new InProcessRunner(plan, new TrialStore(results), System.err, device,
-                () -> FashionMnist.load(dataDir, true), List.of(WorkerLoop.progressReporter(protocol)));
+                files::join, List.of(WorkerLoop.progressReporter(protocol)));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         return WorkerLoop.serve(plan, runner, in, protocol);
     }

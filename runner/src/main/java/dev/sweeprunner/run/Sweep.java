@@ -12,6 +12,7 @@ import dev.sweeprunner.records.TrialStatus;
 import dev.sweeprunner.records.TrialStore;
 import dev.sweeprunner.report.Report;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -247,6 +248,9 @@ public final class Sweep {
         private final AtomicBoolean stopping = new AtomicBoolean();
         private final Set<Claims.Claim> held = ConcurrentHashMap.newKeySet();
         private final List<TrialRunner> slots = new ArrayList<>();
+        /** Slots with a trial in hand. */
+        private final AtomicInteger training = new AtomicInteger();
+        private final AtomicBoolean earlyReportTaken = new AtomicBoolean();
 
         Dispatch(Plan plan, TrialStore store, Options options, Map<TrialStatus, AtomicInteger> ended,
                 AtomicInteger skipped, AtomicInteger elsewhere) {
@@ -286,13 +290,18 @@ public final class Sweep {
                     work.add(pool.submit(() -> {
                         try (runner) {
                             Trial trial;
-                            while (!stopping.get() && (trial = queue.poll()) != null) {
-                                runClaimed(trial, runner);
+                            while (!stopping.get() && (trial = nextTrial(queue)) != null) {
+                                try {
+                                    runClaimed(trial, runner);
+                                } finally {
+                                    training.decrementAndGet();
+                                }
                             }
                         } catch (RuntimeException e) {
                             stopAll("stopping: " + e.getMessage()); // e.g. a user error: the other slots stop too
                             throw e;
                         }
+                        writeEarlyReport();
                         return null;
                     }));
                 }
@@ -303,6 +312,30 @@ public final class Sweep {
                 pool.shutdownNow();
                 heartbeat.shutdownNow();
                 held.forEach(claims::release);
+            }
+        }
+
+        private Trial nextTrial(ConcurrentLinkedQueue<Trial> queue) {
+            Trial trial = queue.poll();
+            if (trial != null) {
+                training.incrementAndGet();
+            }
+            return trial;
+        }
+
+        /**
+         * The first slot left without work while others still train writes the report of what is
+         * done so far: readable early, and drawn on the core this slot freed, it loads and compiles
+         * the report code, so the final report after the last trial takes a fraction of a cold one.
+         */
+        private void writeEarlyReport() {
+            if (stopping.get() || training.get() == 0 || !earlyReportTaken.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                Report.write(store, plan.spec().name(), plan.spec().description(), new PrintStream(OutputStream.nullOutputStream()));
+            } catch (RuntimeException e) {
+                // a preview only (a trial may be mid-write): the final report, written after every trial, says what failed
             }
         }
 

@@ -9,15 +9,19 @@ import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
 import dev.sweeprunner.records.TrialStore;
+import dev.sweeprunner.report.Report;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,5 +145,44 @@ class SweepPolicyTest {
         assertEquals(6, outcome.completed());
         assertEquals(6, ran.stream().distinct().count());
         assertEquals(6, ran.size());
+    }
+
+    @Test
+    void aSlotLeftWithoutWorkWritesTheReportWhileTheLastTrialTrains() {
+        Path report = dir.resolve("six").resolve(Report.REPORT_MD);
+        AtomicBoolean seenWhileTraining = new AtomicBoolean();
+        int largest = plan().trials().size() - 1; // costliest: the first to start, the last to end
+        Sweep.Outcome outcome = sweep(options().withWorkers(2), i -> {
+            if (i == largest) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!Files.exists(report) && System.nanoTime() < deadline) {
+                    sleep(10);
+                }
+                seenWhileTraining.set(Files.exists(report));
+            }
+            return TrialStatus.COMPLETED;
+        });
+        assertEquals(6, outcome.completed());
+        assertTrue(seenWhileTraining.get(), "report.md written by the idle slot before the last trial ended");
+    }
+
+    @Test
+    void oneSlotWritesTheReportOnlyAtTheEnd() {
+        Path report = dir.resolve("six").resolve(Report.REPORT_MD);
+        List<Boolean> seen = Collections.synchronizedList(new ArrayList<>());
+        sweep(options().withWorkers(1), i -> {
+            seen.add(Files.exists(report));
+            return TrialStatus.COMPLETED;
+        });
+        assertEquals(Collections.nCopies(6, false), seen);
+        assertTrue(Files.exists(report));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
