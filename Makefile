@@ -69,7 +69,7 @@ bench: $(JAR) dataset
 # The five reference studies at their full settings (hours on a CPU; resumes where it stopped),
 # then results/reproduction.csv. STUDY=a|b|c|d|e picks one; ARGS go to every sweep.
 STUDY ?= all
-STUDY_FILES := a:table1 b:study-b-compact-cnn c:study-c-mlp-vs-lenet d:study-d-deep-mlp e:study-e-baseline-vs-deep
+STUDY_FILES := a:study-a-table1 b:study-b-compact-cnn c:study-c-mlp-vs-lenet d:study-d-deep-mlp e:study-e-baseline-vs-deep
 repro: $(JAR) dataset fonts
 	@for pair in $(STUDY_FILES); do \
 	  key=$${pair%%:*}; file=$${pair#*:}; \

@@ -20,15 +20,15 @@ COLUMNS = ["study", "row", "reported_test_acc", "measured_test_acc_mean", "measu
 
 # (study, row label, results dir, config filter, epoch (None = last), "last" | "best", reported %)
 ROWS = [
-    ("A", "FCN 100k, 15 epochs", "table1", {"arch": "fcn", "budget": 100000}, 15, "last", 88.1),
-    ("A", "FCN 100k, 20 epochs", "table1", {"arch": "fcn", "budget": 100000}, None, "last", 88.19),
-    ("A", "FCN 200k, 20 epochs", "table1", {"arch": "fcn", "budget": 200000}, None, "last", 89.3),
-    ("A", "FCN 50k, 20 epochs", "table1", {"arch": "fcn", "budget": 50000}, None, "last", 87.16),
-    ("A", "CNN 100k, 4 epochs", "table1", {"arch": "cnn", "budget": 100000}, 4, "last", 88.35),
-    ("A", "CNN 100k, 20 epochs", "table1", {"arch": "cnn", "budget": 100000}, None, "last", 91.20),
-    ("A", "CNN 50k, 20 epochs", "table1", {"arch": "cnn", "budget": 50000}, None, "last", 89.78),
-    ("A", "CNN 20k, 20 epochs", "table1", {"arch": "cnn", "budget": 20000}, None, "last", 88.31),
-    ("A", "CNN 10k, 20 epochs", "table1", {"arch": "cnn", "budget": 10000}, None, "last", 85.31),
+    ("A", "FCN 100k, 15 epochs", "study-a-table1", {"arch": "fcn", "budget": 100000}, 15, "last", 88.1),
+    ("A", "FCN 100k, 20 epochs", "study-a-table1", {"arch": "fcn", "budget": 100000}, None, "last", 88.19),
+    ("A", "FCN 200k, 20 epochs", "study-a-table1", {"arch": "fcn", "budget": 200000}, None, "last", 89.3),
+    ("A", "FCN 50k, 20 epochs", "study-a-table1", {"arch": "fcn", "budget": 50000}, None, "last", 87.16),
+    ("A", "CNN 100k, 4 epochs", "study-a-table1", {"arch": "cnn", "budget": 100000}, 4, "last", 88.35),
+    ("A", "CNN 100k, 20 epochs", "study-a-table1", {"arch": "cnn", "budget": 100000}, None, "last", 91.20),
+    ("A", "CNN 50k, 20 epochs", "study-a-table1", {"arch": "cnn", "budget": 50000}, None, "last", 89.78),
+    ("A", "CNN 20k, 20 epochs", "study-a-table1", {"arch": "cnn", "budget": 20000}, None, "last", 88.31),
+    ("A", "CNN 10k, 20 epochs", "study-a-table1", {"arch": "cnn", "budget": 10000}, None, "last", 85.31),
     ("B", "compact-cnn final, 50 epochs, best val-acc weights", "study-b-compact-cnn",
      {"preset": "compact-cnn", "epochs": 50}, None, "best", 92.59),
     # the search's figure is a validation accuracy: the best of the winner's five folds (best epoch of each)

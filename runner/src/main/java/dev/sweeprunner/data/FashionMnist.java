@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /** Images (row-major bytes, 784 per image) and labels (0-9) of the training and test sets. */
 public record FashionMnist(byte[] trainImages, byte[] trainLabels, byte[] testImages, byte[] testLabels) {
@@ -24,25 +25,48 @@ public record FashionMnist(byte[] trainImages, byte[] trainLabels, byte[] testIm
 
     /**
      * Reads the four files from {@code dir}. With {@code verify}, each file's decompressed bytes must
-     * hash to the canonical SHA-256, so every result is known to come from the real data set.
+     * hash to the canonical SHA-256, so every result is known to come from the real data set; the
+     * verified bytes are then also kept in (and next time read from) the user's cache directory.
      */
     public static FashionMnist load(Path dir, boolean verify) {
-        IdxFile trainImages = read(dir, DatasetFiles.TRAIN_IMAGES, verify);
-        IdxFile trainLabels = read(dir, DatasetFiles.TRAIN_LABELS, verify);
-        IdxFile testImages = read(dir, DatasetFiles.TEST_IMAGES, verify);
-        IdxFile testLabels = read(dir, DatasetFiles.TEST_LABELS, verify);
+        return verify ? load(dir, DecompressedCache.standard(System.getenv(), System.getProperty("user.home")))
+                : load(dir, false, DecompressedCache.NONE);
+    }
+
+    /** Verified, with {@code cache} for the decompressed bytes. */
+    public static FashionMnist load(Path dir, DecompressedCache cache) {
+        return load(dir, true, cache);
+    }
+
+    private static FashionMnist load(Path dir, boolean verify, DecompressedCache cache) {
+        IdxFile trainImages = read(dir, DatasetFiles.TRAIN_IMAGES, verify, cache);
+        IdxFile trainLabels = read(dir, DatasetFiles.TRAIN_LABELS, verify, cache);
+        IdxFile testImages = read(dir, DatasetFiles.TEST_IMAGES, verify, cache);
+        IdxFile testLabels = read(dir, DatasetFiles.TEST_LABELS, verify, cache);
         checkPair(dir, "train", trainImages, trainLabels);
         checkPair(dir, "t10k", testImages, testLabels);
         return new FashionMnist(trainImages.data(), trainLabels.data(), testImages.data(), testLabels.data());
     }
 
-    private static IdxFile read(Path dir, DatasetFiles which, boolean verify) {
+    private static IdxFile read(Path dir, DatasetFiles which, boolean verify, DecompressedCache cache) {
         Path file = which.find(dir).orElseThrow(() -> new UserError(
                 dir.resolve(which.gzName()) + ": file not found (run 'runner data' to fetch the data set)"));
+        // a raw file reads as fast as a cached copy: only gzip is worth a copy
+        boolean compressed = file.getFileName().toString().endsWith(".gz");
+        Optional<byte[]> cached = compressed ? cache.read(file, which.sha256()) : Optional.empty();
+        if (cached.isPresent()) {
+            return IdxFile.parse(file.toString(), cached.get());
+        }
         IdxFile idx = IdxFile.read(file);
-        if (verify && !sha256(idx.rawBytes()).equals(which.sha256())) {
-            throw new UserError(file + ": content differs from canonical Fashion-MNIST (SHA-256 "
-                    + sha256(idx.rawBytes()) + ", expected " + which.sha256() + ")");
+        if (verify) {
+            String actual = sha256(idx.rawBytes());
+            if (!actual.equals(which.sha256())) {
+                throw new UserError(file + ": content differs from canonical Fashion-MNIST (SHA-256 "
+                        + actual + ", expected " + which.sha256() + ")");
+            }
+            if (compressed) {
+                cache.write(file, which.sha256(), idx.rawBytes());
+            }
         }
         return idx;
     }

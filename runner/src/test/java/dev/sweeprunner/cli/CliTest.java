@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -66,10 +68,28 @@ class CliTest {
         }
     }
 
+    /** Study A's three-seed file reuses the default sweep's seed-1 trials: their ids are the same. */
+    @Test
+    void studyAContainsTheDefaultSweepsTrials() throws IOException {
+        Set<String> table1 = trialIds("experiments/table1.yaml");
+        Set<String> studyA = trialIds("experiments/study-a-table1.yaml");
+        assertEquals(7, table1.size());
+        assertTrue(studyA.containsAll(table1), studyA + " contains " + table1);
+    }
+
+    private Set<String> trialIds(String file) throws IOException {
+        Result r = run("plan", repoFile(file).toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        Set<String> ids = new HashSet<>();
+        new ObjectMapper().readTree(r.out()).forEach(t -> ids.add(t.get("trial_id").asText()));
+        return ids;
+    }
+
     /** The five reference studies plan, each network with the study's exact count and no budget. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
             "experiments/table1.yaml, 7, ",
+            "experiments/study-a-table1.yaml, 21, ",
             "experiments/study-b-compact-cnn.yaml, 21, compact-cnn=94410",
             "experiments/study-c-mlp-vs-lenet.yaml, 6, mlp-256-128=235146 lenet5=496138",
             "experiments/study-d-deep-mlp.yaml, 3, mlp-512-256-128=567434",
