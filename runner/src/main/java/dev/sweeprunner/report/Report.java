@@ -95,9 +95,9 @@ public final class Report {
     }
 
     /**
-     * Draws every chart, several at once (each chart is its own image; the sweep's workers are done
-     * by now, so the cores are free); false (with a warning) when the JVM cannot render, e.g. no
-     * fonts installed.
+     * Draws every chart, several at once (each chart is its own image; after a sweep the cores are
+     * free, and a sweep's early report borrows them for about a second while its last trial
+     * trains); false (with a warning) when the JVM cannot render, e.g. no fonts installed.
      */
     private static boolean drawPlots(Path plots, Results results, PrintStream warnings) {
         Map<Path, Consumer<Path>> charts = new LinkedHashMap<>();
