@@ -3,11 +3,13 @@ package dev.sweeprunner.cli;
 import ai.djl.engine.Engine;
 import dev.sweeprunner.UserError;
 import dev.sweeprunner.data.DatasetLocator;
+import dev.sweeprunner.data.DecompressedCache;
 import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.Planner;
 import dev.sweeprunner.plan.Shard;
 import dev.sweeprunner.plan.TrialFilter;
+import dev.sweeprunner.run.ClassArchive;
 import dev.sweeprunner.run.DeviceChoice;
 import dev.sweeprunner.run.InProcessRunner;
 import dev.sweeprunner.run.Sweep;
@@ -30,6 +32,8 @@ import picocli.CommandLine.Parameters;
 final class SweepCommand implements Callable<Integer> {
     /** Results of experiment NAME go to results/NAME unless --results says otherwise. */
     static final Path RESULTS_ROOT = Path.of("results");
+    /** DJL sets PyTorch's intra-op threads from this property when its engine starts. */
+    private static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
 
     @Parameters(paramLabel = "FILE", description = "experiment YAML")
     Path file;
@@ -59,8 +63,8 @@ final class SweepCommand implements Callable<Integer> {
             + "JVM, no isolation)")
     String workers;
 
-    @Option(names = "--threads", paramLabel = "T", description = "intra-op threads per worker (default: cores / trials "
-            + "running at once)")
+    @Option(names = "--threads", paramLabel = "T", description = "intra-op threads per worker, or of this JVM with "
+            + "--workers 0 (default: cores / trials running at once)")
     Integer threads;
 
     @Option(names = "--shard", paramLabel = "I/N|auto", description = "run shard I of N of the plan; auto reads Slurm "
@@ -105,6 +109,10 @@ final class SweepCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw new UserError("--threads: must be at least 1, got " + threads);
         }
+        if (threads != null && workers.trim().equals("0")) {
+            // read by DJL when the engine starts, which nothing in this JVM has made it do yet
+            System.setProperty(THREADS_PROPERTY, threads.toString());
+        }
         if (device == DeviceChoice.GPU) {
             device.resolve(Engine.getInstance()); // no GPU is a user error here, not a failed trial per worker
         }
@@ -131,11 +139,13 @@ final class SweepCommand implements Callable<Integer> {
                 .withFailurePolicy(maxFailures == null ? Integer.MAX_VALUE : maxFailures, failFast)
                 .withProgress(!noProgress && Sweep.interactive())
                 .withLease(leaseSeconds == null ? Sweep.DEFAULT_LEASE : Duration.ofSeconds(leaseSeconds));
+        ClassArchive classArchive = ClassArchive.forThisJvm(
+                DecompressedCache.standardDir(System.getenv(), System.getProperty("user.home")));
         Sweep sweep = new Sweep(System.out, slots == 0
                 ? (p, store, progress, running) -> new InProcessRunner(p, store, System.out, device,
                         () -> FashionMnist.load(dataDir.get(), true), progress == null ? List.of() : List.of(progress))
-                : (p, store, progress, running) -> new WorkerRunner(workerCommand(dataDir.get(), dir, running), store, spec.name(),
-                        System.out, progress));
+                : (p, store, progress, running) -> new WorkerRunner(workerCommand(dataDir.get(), dir, running),
+                        classArchive, store, spec.name(), System.out, progress));
         Sweep.Outcome outcome = sweep.run(plan, options);
         System.out.println("Done: " + outcome);
         return outcome.failed() > 0 ? Main.EXIT_FAILURE : 0;
@@ -147,7 +157,7 @@ final class SweepCommand implements Callable<Integer> {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true", "-Djava.awt.headless=true",
-                "-Dai.djl.pytorch.num_threads=" + perWorker,
+                "-D" + THREADS_PROPERTY + "=" + perWorker,
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "worker", file.toString(),
                 "--results", resultsDir.toString(), "--device", device.name().toLowerCase(Locale.ROOT),
                 "--data-dir", dataDir.toString()));

@@ -34,15 +34,23 @@ public final class DecompressedCache {
         return new DecompressedCache(dir);
     }
 
-    /** $SWEEPRUNNER_CACHE_DIR, else $XDG_CACHE_HOME/sweeprunner, else ~/.cache/sweeprunner. */
+    /** In {@link #standardDir}. */
     public static DecompressedCache standard(Map<String, String> env, String userHome) {
+        return in(standardDir(env, userHome));
+    }
+
+    /**
+     * The runner's per-machine cache (these copies, and worker JVMs' class archives):
+     * $SWEEPRUNNER_CACHE_DIR, else $XDG_CACHE_HOME/sweeprunner, else ~/.cache/sweeprunner.
+     */
+    public static Path standardDir(Map<String, String> env, String userHome) {
         String own = env.get(ENV_DIR);
         if (own != null && !own.isBlank()) {
-            return in(Path.of(own));
+            return Path.of(own);
         }
         String xdg = env.get("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(userHome, ".cache");
-        return in(base.resolve("sweeprunner"));
+        return base.resolve("sweeprunner");
     }
 
     /** Where copies go; empty for {@link #NONE}. */

@@ -162,6 +162,7 @@ public final class Sweep {
             }
             Report.write(store, plan.spec().name(), plan.spec().description(), out);
         } finally {
+            dispatch.closeRunners();
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -288,7 +289,7 @@ public final class Sweep {
                         }
                     }
                     work.add(pool.submit(() -> {
-                        try (runner) {
+                        try {
                             Trial trial;
                             while (!stopping.get() && (trial = nextTrial(queue)) != null) {
                                 try {
@@ -300,6 +301,8 @@ public final class Sweep {
                         } catch (RuntimeException e) {
                             stopAll("stopping: " + e.getMessage()); // e.g. a user error: the other slots stop too
                             throw e;
+                        } finally {
+                            runner.finishInput(); // its JVM exits while the others train or the report is written
                         }
                         writeEarlyReport();
                         return null;
@@ -375,6 +378,15 @@ public final class Sweep {
                 out.printf("--max-failures %d reached: no new trials start; running ones finish%n",
                         options.maxFailures());
             }
+        }
+
+        /** Waits for every slot's runner to end (worker JVMs to exit). */
+        void closeRunners() {
+            List<TrialRunner> all;
+            synchronized (slots) {
+                all = List.copyOf(slots); // not held while waiting: Ctrl-C must still reach stopAll
+            }
+            all.forEach(TrialRunner::close);
         }
 
         private void stopAll(String why) {

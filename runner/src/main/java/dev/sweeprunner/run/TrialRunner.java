@@ -11,6 +11,13 @@ public interface TrialRunner extends AutoCloseable {
     /** Asks the running trial to stop (it ends interrupted, its finished epochs kept); returns at once. */
     void stop();
 
+    /**
+     * No more trials will come: a worker JVM may start to exit now. {@link #close()} waits for it,
+     * so that the sweep can write its report meanwhile.
+     */
+    default void finishInput() {
+    }
+
     @Override
     void close();
 }

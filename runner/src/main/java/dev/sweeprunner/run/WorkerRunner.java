@@ -17,11 +17,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * Runs trials in a worker JVM it starts and keeps (engine start and JIT paid once), so that a
@@ -48,6 +50,7 @@ public final class WorkerRunner implements TrialRunner {
             "MALLOC_TOP_PAD_", Long.toString(256L << 20));
 
     private final List<String> command;
+    private final ClassArchive classArchive;
     private final TrialStore store;
     private final String experiment;
     private final PrintStream out;
@@ -56,14 +59,20 @@ public final class WorkerRunner implements TrialRunner {
     private volatile boolean stopping;
     private volatile Path currentLog;
     private Process process;
+    /** What the current worker's exit code means for the class archive (see {@link ClassArchive}). */
+    private IntConsumer onExit = code -> { };
     private BufferedReader replies;
     private Writer requests;
     private Thread stderrPump;
 
-    /** {@code progress} may be null (no terminal, or several workers sharing one). */
-    public WorkerRunner(List<String> command, TrialStore store, String experiment, PrintStream out,
-            ProgressListener progress) {
+    /**
+     * {@code command} starts with the java executable; the class archive's flags go right after it.
+     * {@code progress} may be null (no terminal, or several workers sharing one).
+     */
+    public WorkerRunner(List<String> command, ClassArchive classArchive, TrialStore store, String experiment,
+            PrintStream out, ProgressListener progress) {
         this.command = List.copyOf(command);
+        this.classArchive = classArchive;
         this.store = store;
         this.experiment = experiment;
         this.out = out;
@@ -111,7 +120,12 @@ public final class WorkerRunner implements TrialRunner {
 
     /** Starts the worker and waits for READY; false if it exited first (its stderr says why). */
     private boolean start() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command);
+        ClassArchive.Launch launch = classArchive.nextWorker();
+        List<String> full = new ArrayList<>(command.subList(0, 1));
+        full.addAll(launch.jvmFlags());
+        full.addAll(command.subList(1, command.size()));
+        ProcessBuilder builder = new ProcessBuilder(full);
+        onExit = launch.onExit();
         withNativeAllocatorSettings(builder.environment());
         process = builder.start();
         replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -206,7 +220,10 @@ public final class WorkerRunner implements TrialRunner {
                 process.destroyForcibly();
                 process.waitFor();
             }
-            return process.exitValue();
+            int code = process.exitValue();
+            onExit.accept(code);
+            onExit = c -> { };
+            return code;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
@@ -223,7 +240,7 @@ public final class WorkerRunner implements TrialRunner {
     }
 
     @Override
-    public void close() {
+    public void finishInput() {
         if (process == null) {
             return;
         }
@@ -232,6 +249,14 @@ public final class WorkerRunner implements TrialRunner {
         } catch (IOException e) {
             // already gone
         }
+    }
+
+    @Override
+    public void close() {
+        if (process == null) {
+            return;
+        }
+        finishInput();
         awaitExit();
         process = null;
     }

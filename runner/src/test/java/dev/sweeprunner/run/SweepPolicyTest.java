@@ -45,7 +45,7 @@ class SweepPolicyTest {
     final List<String> ran = Collections.synchronizedList(new ArrayList<>());
 
     /** A runner that records each trial with the status the script gives its plan index. */
-    final class Scripted implements TrialRunner {
+    class Scripted implements TrialRunner {
         private final TrialStore store;
         private final Function<Integer, TrialStatus> script;
 
@@ -101,6 +101,26 @@ class SweepPolicyTest {
         Sweep.Outcome retry = sweep(options().withRetryFailed(true), i -> TrialStatus.COMPLETED);
         assertEquals(List.of(plan().trials().get(1).id()), ran, "the failed one; diverged is final");
         assertEquals(1, retry.completed());
+    }
+
+    @Test
+    void runnersEndTheirInputWhenIdleAndAreClosedAfterTheReport() {
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        Path report = dir.resolve("six").resolve(Report.REPORT_MD);
+        PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
+        new Sweep(out, (p, store, progress, slots) -> new Scripted(store, i -> TrialStatus.COMPLETED) {
+            @Override
+            public void finishInput() {
+                events.add("finishInput");
+            }
+
+            @Override
+            public void close() {
+                events.add("close, report written: " + Files.exists(report));
+            }
+        }).run(plan(), options().withWorkers(2));
+        assertEquals(List.of("finishInput", "finishInput", "close, report written: true",
+                "close, report written: true"), events, "a worker exits while the report is written");
     }
 
     @Test
