@@ -124,12 +124,14 @@ public final class ClassArchive {
     }
 
     /**
-     * One archive per cache, the newest jar's: each rebuilt jar would otherwise leave ~13 MB behind.
-     * A JVM using a removed one keeps its mapping; the next worker of that jar writes it again.
+     * One archive per cache, the newest jar's: each rebuilt jar would otherwise leave ~13 MB behind,
+     * and so would the partial file of a sweep that was killed. A JVM using a removed archive keeps
+     * its mapping; the next worker of that jar writes it again.
      */
     private void removeOthers() throws IOException {
         try (Stream<Path> files = Files.list(archive.getParent())) {
-            for (Path other : files.filter(f -> f.getFileName().toString().matches(NAME_PREFIX + "[0-9a-f]+\\.jsa"))
+            for (Path other : files.filter(f -> f.getFileName().toString()
+                            .matches(NAME_PREFIX + "[0-9a-f]+\\.jsa(\\.[0-9]+\\.partial)?"))
                     .filter(f -> !f.equals(archive)).toList()) {
                 Files.deleteIfExists(other);
             }

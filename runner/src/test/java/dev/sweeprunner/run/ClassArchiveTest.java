@@ -96,6 +96,7 @@ class ClassArchiveTest {
         Files.createDirectories(earlier.getParent());
         Files.write(earlier, new byte[] {1});
         Path unrelated = Files.write(earlier.resolveSibling("notes.txt"), new byte[] {2});
+        Path killed = Files.write(earlier.resolveSibling(earlier.getFileName() + ".12345.partial"), new byte[] {4});
         Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 1000));
 
         ClassArchive.Launch writer = archive().nextWorker();
@@ -104,6 +105,7 @@ class ClassArchiveTest {
 
         assertTrue(Files.isRegularFile(archive().location().orElseThrow()));
         assertFalse(Files.exists(earlier), "the rebuilt jar's archive replaces the old one");
+        assertFalse(Files.exists(killed), "and a killed sweep's partial file");
         assertTrue(Files.exists(unrelated), "only archives are removed");
     }
 
