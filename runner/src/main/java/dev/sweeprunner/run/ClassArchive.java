@@ -17,9 +17,9 @@ import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 
 /**
- * A class-data-sharing archive (AppCDS) for worker JVMs: the few thousand classes a worker loads
- * (picocli, Jackson, DJL, training, records) mapped from one file, already parsed and verified,
- * instead of read from the jar at every start (about 0.5 s less per worker here, see README,
+ * A class-data-sharing archive (AppCDS) for worker JVMs: the classes a worker loads (Jackson,
+ * DJL, training, records; picocli's Java 5 class files cannot be archived) mapped from one file,
+ * already parsed and verified, instead of read from the jar at every start (about 0.5 s less per worker here, see README,
  * Performance). The first sweep without one has one worker write it as it exits (about 1 s more,
  * once). It is published only after that worker exited cleanly: the JVM crashes on a truncated
  * archive. Its name carries the JVM's and the jars' identity (path, size, time), so a rebuilt
