@@ -109,14 +109,14 @@ final class SweepCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw new UserError("--threads: must be at least 1, got " + threads);
         }
-        if (threads != null && workers.trim().equals("0")) {
+        int slots = workerCount(workers, device); // 0 (this JVM) starts no engine to decide
+        if (threads != null && slots == 0) {
             // read by DJL when the engine starts, which nothing in this JVM has made it do yet
             System.setProperty(THREADS_PROPERTY, threads.toString());
         }
         if (device == DeviceChoice.GPU) {
             device.resolve(Engine.getInstance()); // no GPU is a user error here, not a failed trial per worker
         }
-        int slots = workerCount(workers, device);
         Path dir = results != null ? results : RESULTS_ROOT.resolve(spec.name());
         // found (or downloaded and verified) once, here, and only if a trial is left to run
         Supplier<Path> dataDir = new Supplier<>() {

@@ -39,6 +39,11 @@ public final class ClassArchive {
 
     /** The flags one worker starts with, and what to do with its exit code once it has exited. */
     public record Launch(List<String> jvmFlags, IntConsumer onExit) {
+        /** Nothing to do when a worker that neither reads nor writes an archive exits. */
+        static final IntConsumer NOTHING = code -> { };
+        /** A worker without an archive. */
+        static final Launch PLAIN = new Launch(LOG_FLAGS, NOTHING);
+
         public Launch {
             jvmFlags = List.copyOf(jvmFlags);
         }
@@ -84,18 +89,18 @@ public final class ClassArchive {
      */
     public Launch nextWorker() {
         if (archive == null) {
-            return new Launch(LOG_FLAGS, code -> { });
+            return Launch.PLAIN;
         }
         if (Files.isRegularFile(archive)) {
-            return new Launch(with("-XX:SharedArchiveFile=" + archive), code -> { });
+            return new Launch(with("-XX:SharedArchiveFile=" + archive), Launch.NOTHING);
         }
         if (!writerChosen.compareAndSet(false, true)) {
-            return new Launch(LOG_FLAGS, code -> { });
+            return Launch.PLAIN;
         }
         try {
             Files.createDirectories(archive.getParent());
         } catch (IOException e) {
-            return new Launch(LOG_FLAGS, code -> { }); // the archive only saves time
+            return Launch.PLAIN; // the archive only saves time
         }
         Path partial = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
         return new Launch(with("-XX:ArchiveClassesAtExit=" + partial), code -> publish(partial, code));

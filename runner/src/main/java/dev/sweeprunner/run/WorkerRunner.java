@@ -60,7 +60,7 @@ public final class WorkerRunner implements TrialRunner {
     private volatile Path currentLog;
     private Process process;
     /** What the current worker's exit code means for the class archive (see {@link ClassArchive}). */
-    private IntConsumer onExit = code -> { };
+    private IntConsumer onExit = ClassArchive.Launch.NOTHING;
     private BufferedReader replies;
     private Writer requests;
     private Thread stderrPump;
@@ -222,7 +222,7 @@ public final class WorkerRunner implements TrialRunner {
             }
             int code = process.exitValue();
             onExit.accept(code);
-            onExit = c -> { };
+            onExit = ClassArchive.Launch.NOTHING; // once per worker
             return code;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
