@@ -35,7 +35,7 @@ public final class ClassArchive {
     private static final int KEY_DIGITS = 16;
     private static final String NAME_PREFIX = "worker-";
     /** Without an archive: workers start as plain JVMs. */
-    public static final ClassArchive NONE = new ClassArchive(null);
+    private static final ClassArchive NONE = new ClassArchive(null);
 
     /** The flags one worker starts with, and what to do with its exit code once it has exited. */
     public record Launch(List<String> jvmFlags, IntConsumer onExit) {
@@ -107,7 +107,7 @@ public final class ClassArchive {
     }
 
     /** Where the archive is (or will be); empty for {@link #NONE}. */
-    public Optional<Path> location() {
+    Optional<Path> location() {
         return Optional.ofNullable(archive);
     }
 
