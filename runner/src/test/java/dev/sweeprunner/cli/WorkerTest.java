@@ -84,8 +84,9 @@ class WorkerTest {
                   - {epochs: 2, seed: [2, 3]}
                 """);
         Path results = dir.resolve("kill");
+        // one worker: with two, the first worker process found below may be the other trial's
         CompletableFuture<CliTest.Result> sweep = CompletableFuture.supplyAsync(
-                () -> CliTest.run(sweepArgs(file, results)));
+                () -> CliTest.run(sweepArgs(file, results, "--workers", "1")));
         TrialStore store = new TrialStore(results);
         TrialRecord victim = awaitRows(store, "1", 2);
         ProcessHandle worker = ProcessHandle.current().descendants()
