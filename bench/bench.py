@@ -90,12 +90,18 @@ def sweep_time_split(spans, workers, wall):
     return in_trials / total, idle_tail / total, (total - in_trials - idle_tail) / total
 
 
-def peer_epochs(trial, epochs, threads):
+# the peer evaluates like the studies' scripts (PyTorch's MNIST example: test batch 1000), not in
+# the runner's per-network batches (README, Performance, says what that choice is worth)
+STUDY_EVAL_BATCH = 1000
+
+
+def peer_epochs(trial, epochs, threads, eval_batch=STUDY_EVAL_BATCH):
     widths = ",".join(str(w) for w in trial["widths"])
     start = time.perf_counter()
     out = run([PYTHON, str(ROOT / "bench" / "peer.py"), "--arch", trial["arch"], "--widths", widths,
                "--epochs", str(epochs), "--batch-size", str(trial["batch_size"]), "--lr", str(trial["lr"]),
-               "--dropout", str(trial["dropout"]), "--threads", str(threads)]).stdout
+               "--dropout", str(trial["dropout"]), "--eval-batch", str(eval_batch),
+               "--threads", str(threads)]).stdout
     wall = time.perf_counter() - start
     lines = [json.loads(line) for line in out.splitlines()]
     if lines[0]["params"] != trial["params"]:

@@ -3,9 +3,10 @@
 
 The same networks as the runner's budget-sized FCN and CNN (ModelFactory.java), the same data
 (Fashion-MNIST IDX files, x/255, 10% validation holdout), batch size, Adam, and per epoch a
-training pass plus evaluation of the validation and test sets at batch 1000, as the runner
-does. Written the way a careful hand-written study script is: data as tensors in memory, one
-randperm per epoch, no DataLoader workers.
+training pass plus evaluation of the validation and test sets, at batch 1000 like PyTorch's MNIST
+example (study E's model 1) unless --eval-batch says otherwise (the runner sizes its inference
+batches per network: `plan --json`'s eval_batch). Written the way a careful hand-written study
+script is: data as tensors in memory, one randperm per epoch, no DataLoader workers.
 
 Prints one JSON line per epoch: {"epoch", "seconds", "train_loss", "test_acc"}.
 """
@@ -25,7 +26,6 @@ FILES = {
     "test_images": "t10k-images-idx3-ubyte.gz",
     "test_labels": "t10k-labels-idx1-ubyte.gz",
 }
-EVAL_BATCH = 1000  # the runner's TrainingLoop.EVAL_BATCH_SIZE
 
 
 def read_idx(path):
@@ -63,14 +63,14 @@ def cnn(channels, dropout):
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(dropout), nn.Linear(c_in, 10))
 
 
-def evaluate(model, loss_fn, x, y):
+def evaluate(model, loss_fn, x, y, batch):
     model.eval()
     correct, loss_sum = 0, 0.0
     with torch.no_grad():
-        for s in range(0, len(y), EVAL_BATCH):
-            logits = model(x[s:s + EVAL_BATCH])
-            loss_sum += loss_fn(logits, y[s:s + EVAL_BATCH]).item() * len(logits)
-            correct += (logits.argmax(1) == y[s:s + EVAL_BATCH]).sum().item()
+        for s in range(0, len(y), batch):
+            logits = model(x[s:s + batch])
+            loss_sum += loss_fn(logits, y[s:s + batch]).item() * len(logits)
+            correct += (logits.argmax(1) == y[s:s + batch]).sum().item()
     return loss_sum / len(y), correct / len(y)
 
 
@@ -82,6 +82,7 @@ def main():
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=0.001)
     p.add_argument("--dropout", type=float, default=0.2)
+    p.add_argument("--eval-batch", type=int, default=1000, help="images per inference batch")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
@@ -110,8 +111,8 @@ def main():
             loss.backward()
             opt.step()
             loss_sum += loss.detach() * len(yb)
-        evaluate(model, loss_fn, vx, vy)
-        _, test_acc = evaluate(model, loss_fn, sx, sy)
+        evaluate(model, loss_fn, vx, vy, a.eval_batch)
+        _, test_acc = evaluate(model, loss_fn, sx, sy, a.eval_batch)
         seconds = time.perf_counter() - start
         print(json.dumps({"epoch": epoch, "seconds": round(seconds, 3),
                           "train_loss": round(loss_sum.item() / len(ty), 6), "test_acc": test_acc}), flush=True)

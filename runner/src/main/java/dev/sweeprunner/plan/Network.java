@@ -132,6 +132,17 @@ public record Network(Arch family, List<Layer> layers, String label) {
         return total + features.size() * CLASSES;
     }
 
+    /** Values per image of the largest tensor a forward pass makes: the input or a layer's output. */
+    public long largestActivation() {
+        Features features = new Features(1, IMAGE_SIDE);
+        long largest = features.size();
+        for (Layer layer : layers) {
+            features = next(features, layer, 0);
+            largest = Math.max(largest, features.size());
+        }
+        return Math.max(largest, CLASSES);
+    }
+
     /** Inputs to the output layer: what {@link #paramCount()} multiplies by 10. */
     public long outputFanIn() {
         return featuresBefore(layers.size()).size();

@@ -17,6 +17,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import dev.sweeprunner.data.FashionMnist;
+import dev.sweeprunner.plan.Network;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.plan.TrialConfig;
 import dev.sweeprunner.records.BestWeights;
@@ -39,8 +40,19 @@ import java.util.function.BooleanSupplier;
  * epoch also records the test set's confusion matrix.
  */
 public final class TrainingLoop {
-    /** Inference batch: large for throughput; results do not depend on it (no dropout, BN frozen). */
-    public static final int EVAL_BATCH_SIZE = 1000;
+    /**
+     * Inference batches are large for throughput (results do not depend on their size: no dropout,
+     * BN frozen, up to float rounding of the loss sum), but at most this many images.
+     */
+    static final int MAX_EVAL_BATCH = 1000;
+    /**
+     * Largest activation tensor of an inference batch. glibc hands out blocks above its mmap
+     * threshold (32 MiB at most, see WorkerRunner) as fresh pages that fault again on every batch;
+     * half of it leaves a margin. Table1's 100k CNN (103 KB per image after its first conv), one
+     * thread, 16,000 images evaluated per epoch: 6.8-8.0 s epochs and 8.3 s of system time over 3
+     * epochs in 1000-image batches, 5.3-5.7 s and 0.8 s in 250-image batches.
+     */
+    static final long EVAL_ACTIVATION_BYTES = 16L << 20;
     /** BatchNorm cannot normalise a training batch of one image; such a final remainder is skipped. */
     private static final int MIN_TRAIN_BATCH = 2;
 
@@ -75,6 +87,7 @@ public final class TrainingLoop {
         EarlyStopping earlyStopping = EarlyStopping.of(config);
         Augmentation augmentation = Augmentation.of(config);
         InputLayout layout = InputLayout.of(trial.network(), device);
+        int evalBatch = evalBatchSize(trial.network());
         long started = System.nanoTime();
         int epochsDone = 0;
         listener.onTrialStart(trial);
@@ -107,8 +120,8 @@ public final class TrainingLoop {
                                             "stopped on request during epoch " + currentEpoch);
                                 }
                             });
-                    Evaluation validation = evaluate(trainer, loss, data.validation(), layout);
-                    Evaluation test = evaluate(trainer, loss, data.test(), layout);
+                    Evaluation validation = evaluate(trainer, loss, data.validation(), layout, evalBatch);
+                    Evaluation test = evaluate(trainer, loss, data.test(), layout, evalBatch);
                     lastTest = test;
                     long now = System.nanoTime();
                     epochsDone = epoch;
@@ -177,7 +190,8 @@ public final class TrainingLoop {
             }
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss).optDevices(new Device[] {device}))) {
                 return bestWeights(trial, best, stoppedEarly,
-                        evaluate(trainer, loss, test, InputLayout.of(trial.network(), device)));
+                        evaluate(trainer, loss, test, InputLayout.of(trial.network(), device),
+                                evalBatchSize(trial.network())));
             }
         }
     }
@@ -198,7 +212,7 @@ public final class TrainingLoop {
     }
 
     /** Mean loss and confusion matrix of an evaluation pass; accuracy is the matrix's trace share. */
-    private record Evaluation(double loss, ConfusionMatrix confusion) {
+    record Evaluation(double loss, ConfusionMatrix confusion) {
         double accuracy() {
             long total = confusion.total();
             return total == 0 ? Double.NaN : (double) confusion.correct() / total;
@@ -259,14 +273,15 @@ public final class TrainingLoop {
      * Loss and test-style confusion counts over a split in inference mode. The matrix is built on
      * the device (one-hot of true*classes+predicted, summed) and read once per pass.
      */
-    private static Evaluation evaluate(Trainer trainer, Loss loss, TrainingData.Split split, InputLayout layout) {
+    static Evaluation evaluate(Trainer trainer, Loss loss, TrainingData.Split split, InputLayout layout,
+            int evalBatch) {
         int count = split.size();
         int classes = FashionMnist.CLASSES;
         try (NDManager pass = split.images().getManager().newSubManager()) {
             NDArray lossSum = pass.zeros(new Shape(), DataType.FLOAT32);
             NDArray cells = pass.zeros(new Shape(classes * classes), DataType.INT64);
-            for (int start = 0; start < count; start += EVAL_BATCH_SIZE) {
-                int end = Math.min(count, start + EVAL_BATCH_SIZE);
+            for (int start = 0; start < count; start += evalBatch) {
+                int end = Math.min(count, start + evalBatch);
                 try (NDManager batch = pass.newSubManager()) {
                     NDArray x = layout.apply(rows(split.images(), start, end, batch));
                     NDArray y = rows(split.labels(), start, end, batch);
@@ -280,6 +295,12 @@ public final class TrainingLoop {
             double meanLoss = count == 0 ? Double.NaN : lossSum.getFloat() / count;
             return new Evaluation(meanLoss, new ConfusionMatrix(classes, cells.toLongArray()));
         }
+    }
+
+    /** Images per inference batch for this network: as many as keep its largest activation small. */
+    public static int evalBatchSize(Network network) {
+        long bytesPerImage = network.largestActivation() * Float.BYTES;
+        return (int) Math.max(1, Math.min(MAX_EVAL_BATCH, EVAL_ACTIVATION_BYTES / bytesPerImage));
     }
 
     /**

@@ -59,7 +59,8 @@ class CliTest {
         JsonNode trials = new ObjectMapper().readTree(r.out());
         assertEquals(7, trials.size());
         for (JsonNode t : trials) {
-            for (String key : new String[] {"trial_id", "arch", "budget", "params", "optimizer", "lr", "epochs", "seed"}) {
+            for (String key : new String[] {"trial_id", "arch", "budget", "params", "eval_batch", "optimizer", "lr", "epochs",
+                    "seed"}) {
                 assertTrue(t.has(key), key);
             }
             long budget = t.get("budget").asLong();
