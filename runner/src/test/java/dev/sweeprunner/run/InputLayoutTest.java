@@ -23,7 +23,11 @@ import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.spec.SpecParser;
 import dev.sweeprunner.spec.YamlReader;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Channels-last input: which networks get it, that it is the same tensor, and that a CNN computes the same. */
 class InputLayoutTest {
@@ -32,13 +36,23 @@ class InputLayoutTest {
                 "name: l\ngrid:\n  - " + network + "\n")), PlanOverrides.NONE).trials().get(0);
     }
 
-    @Test
-    void convolutionalNetworksOnTheCpuOnly() {
-        Trial cnn = trial("{preset: compact-cnn}");
-        Trial fcn = trial("{hidden: [32]}");
-        assertEquals(InputLayout.CHANNELS_LAST, InputLayout.of(cnn.network(), Device.cpu()));
-        assertEquals(InputLayout.STORED, InputLayout.of(cnn.network(), Device.gpu()));
-        assertEquals(InputLayout.STORED, InputLayout.of(fcn.network(), Device.cpu()));
+    static Stream<Arguments> layouts() {
+        return Stream.of(
+                Arguments.of("compact-cnn (32 channels first)", "{preset: compact-cnn}", Device.cpu(), InputLayout.CHANNELS_LAST),
+                Arguments.of("compact-cnn on a GPU", "{preset: compact-cnn}", Device.gpu(), InputLayout.STORED),
+                Arguments.of("table1 100k CNN (33 first)", "{arch: cnn, budget: 100000}", Device.cpu(), InputLayout.CHANNELS_LAST),
+                Arguments.of("table1 10k CNN (11 first)", "{arch: cnn, budget: 10000}", Device.cpu(), InputLayout.STORED),
+                Arguments.of("16 channels first", "{layers: [{conv: 16, kernel: 3, padding: 1}, global_avg_pool]}",
+                        Device.cpu(), InputLayout.CHANNELS_LAST),
+                Arguments.of("15 channels first", "{layers: [{conv: 15, kernel: 3, padding: 1}, global_avg_pool]}",
+                        Device.cpu(), InputLayout.STORED),
+                Arguments.of("dense network", "{hidden: [32]}", Device.cpu(), InputLayout.STORED));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layouts")
+    void wideConvolutionalNetworksOnTheCpuOnly(String name, String network, Device device, InputLayout expected) {
+        assertEquals(expected, InputLayout.of(trial(network).network(), device));
     }
 
     @Test

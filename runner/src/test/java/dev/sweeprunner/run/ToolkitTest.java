@@ -102,6 +102,52 @@ class ToolkitTest {
     }
 
     /**
+     * PyTorch's grad mode belongs to a thread, and DJL turns it off only on the thread that starts
+     * the engine (a worker trains on another one). Outside the gradient collector (the optimizer
+     * step, the metric sums, evaluation) nothing may record autograd history, whichever thread trains.
+     */
+    @Test
+    void noAutogradHistoryOutsideTheCollectorOnAnyThread() throws Exception {
+        ai.djl.engine.Engine.getInstance(); // started here, on the test's thread
+        Plan plan = SweepTest.plan("""
+                name: grad
+                defaults: {epochs: 2, batch_size: 50, seed: 1}
+                grid:
+                  - {layers: [{conv: 4, kernel: 3, padding: 1, batch_norm: true, pool: 2}, global_avg_pool]}
+                """);
+        Trial trial = plan.trials().get(0);
+        List<String> gradModeOn = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Throwable[] failure = new Throwable[1];
+        Thread training = new Thread(() -> {
+            try (TrainingData data = TrainingData.create(DATA, TrainingData.Partition.of(trial.config()), Device.cpu())) {
+                new TrainingLoop(Device.cpu(), () -> false).train(trial, data, new TrialListener() {
+                    @Override
+                    public void onBatchEnd(Trial t, int epoch, int batchesDone, int batches) {
+                        if (ai.djl.pytorch.jni.JniUtils.isGradMode()) {
+                            gradModeOn.add("epoch " + epoch + " batch " + batchesDone);
+                        }
+                    }
+
+                    @Override
+                    public void onEpochEnd(Trial t, EpochRecord record, ConfusionMatrix testConfusion) {
+                        if (ai.djl.pytorch.jni.JniUtils.isGradMode()) {
+                            gradModeOn.add("after evaluating epoch " + record.epoch());
+                        }
+                    }
+                });
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "not-the-engine-thread");
+        training.start();
+        training.join();
+        if (failure[0] != null) {
+            throw new AssertionError("training failed", failure[0]);
+        }
+        assertEquals(List.of(), gradModeOn);
+    }
+
+    /**
      * 60 training images with random labels and a wide net: memorising them makes the validation
      * loss rise after the first epochs, so it is lowest well before the last epoch: the reloaded best weights must give that epoch's test
      * numbers, not the last epoch's.
