@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.sweeprunner.TestData;
 import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Plan;
@@ -28,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.FutureTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,33 +119,31 @@ class ToolkitTest {
                 """);
         Trial trial = plan.trials().get(0);
         List<String> gradModeOn = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        Throwable[] failure = new Throwable[1];
-        Thread training = new Thread(() -> {
+        FutureTask<Void> training = new FutureTask<>(() -> {
             try (TrainingData data = TrainingData.create(DATA, TrainingData.Partition.of(trial.config()), Device.cpu())) {
                 new TrainingLoop(Device.cpu(), () -> false).train(trial, data, new TrialListener() {
                     @Override
                     public void onBatchEnd(Trial t, int epoch, int batchesDone, int batches) {
-                        if (ai.djl.pytorch.jni.JniUtils.isGradMode()) {
-                            gradModeOn.add("epoch " + epoch + " batch " + batchesDone);
-                        }
+                        noteGradMode("epoch " + epoch + " batch " + batchesDone);
                     }
 
                     @Override
                     public void onEpochEnd(Trial t, EpochRecord record, ConfusionMatrix testConfusion) {
-                        if (ai.djl.pytorch.jni.JniUtils.isGradMode()) {
-                            gradModeOn.add("after evaluating epoch " + record.epoch());
+                        noteGradMode("after evaluating epoch " + record.epoch());
+                    }
+
+                    private void noteGradMode(String when) {
+                        if (JniUtils.isGradMode()) {
+                            gradModeOn.add(when);
                         }
                     }
                 });
-            } catch (Throwable e) {
-                failure[0] = e;
             }
-        }, "not-the-engine-thread");
-        training.start();
-        training.join();
-        if (failure[0] != null) {
-            throw new AssertionError("training failed", failure[0]);
-        }
+            return null;
+        });
+        Thread thread = new Thread(training, "not-the-engine-thread");
+        thread.start();
+        training.get(); // rethrows what training threw
         assertEquals(List.of(), gradModeOn);
     }
 
