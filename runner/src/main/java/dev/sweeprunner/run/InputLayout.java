@@ -25,7 +25,10 @@ enum InputLayout {
      * BatchNorm and pooling faster in NCHW, where a channel is one long contiguous run instead of a
      * few floats per pixel. One thread, 15,000 training images, epochs channels-last / NCHW: table1's
      * 10k CNN (11 channels first) 6.1-6.7 / 5.1-5.3 s and 20k CNN (14) 7.0-7.2 / 6.6-7.0 s (2 runs
-     * of 2 epochs each), 50k CNN (24) 7.9-8.2 / 12.1-12.3 s (one run).
+     * of 2 epochs each), 50k CNN (24) 7.9-8.2 / 12.1-12.3 s (one run). Those NCHW runs pooled in
+     * NCHW too; with channels-last pools ({@link PoolLayout}) the 50k CNN is still faster
+     * channels-last (7.2-7.8 / 8.8-9.2 s) and the 100k CNN (33) is even (14.3-15.3 / 13.9-15.9 s),
+     * 2 runs each.
      */
     static final int CHANNELS_LAST_MIN_CHANNELS = 16;
 

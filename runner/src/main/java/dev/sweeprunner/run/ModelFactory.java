@@ -29,7 +29,8 @@ public final class ModelFactory {
 
     private ModelFactory() {}
 
-    public static Block build(Network network, TrialConfig config) {
+    /** {@code pools}: the memory layout max-pools read; the numbers computed do not depend on it. */
+    public static Block build(Network network, TrialConfig config, PoolLayout pools) {
         SequentialBlock net = new SequentialBlock();
         List<Layer> layers = network.layers();
         for (int i = 0; i < layers.size(); i++) {
@@ -46,7 +47,7 @@ public final class ModelFactory {
                 net.add(Activation.reluBlock());
             } else if (layer instanceof Layer.MaxPool pool) {
                 Shape window = new Shape(pool.size(), pool.size());
-                net.add(Pool.maxPool2dBlock(window, window));
+                net.add(pools.maxPool(window));
             } else if (layer instanceof Layer.Dropout dropout) {
                 net.add(Dropout.builder().optRate((float) dropout.rate()).build());
             } else if (layer instanceof Layer.GlobalAvgPool) {

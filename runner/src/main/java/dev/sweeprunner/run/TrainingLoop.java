@@ -83,7 +83,7 @@ public final class TrainingLoop {
         Engine.getInstance().setRandomSeed((int) config.seed());
         autogradOnlyInCollectors();
         Random shuffle = new Random(config.seed());
-        Block block = ModelFactory.build(trial.network(), config);
+        Block block = ModelFactory.build(trial.network(), config, PoolLayout.of(device));
         Loss loss = new SoftmaxCrossEntropyLoss();
         LrScheduler lr = LrScheduler.of(config);
         EarlyStopping earlyStopping = EarlyStopping.of(config);
@@ -181,7 +181,7 @@ public final class TrainingLoop {
      */
     public static BestWeights evaluateBest(Device device, Trial trial, EpochRecord best, boolean stoppedEarly,
             byte[] parameters, TrainingData.Split test) {
-        Block block = ModelFactory.build(trial.network(), trial.config());
+        Block block = ModelFactory.build(trial.network(), trial.config(), PoolLayout.of(device));
         Loss loss = new SoftmaxCrossEntropyLoss();
         try (Model model = Model.newInstance("best-" + trial.id(), device)) {
             model.setBlock(block);

@@ -7,6 +7,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import dev.sweeprunner.run.ModelFactory;
+import dev.sweeprunner.run.PoolLayout;
 import dev.sweeprunner.spec.Arch;
 import dev.sweeprunner.spec.ExperimentSpec;
 import dev.sweeprunner.spec.SpecParser;
@@ -63,7 +64,7 @@ class NetworkTest {
         assertEquals(expected, trial.params(), "plan formula");
         assertEquals(family, trial.config().arch());
         assertNull(trial.config().budget(), "an explicit network has no budget");
-        Block block = ModelFactory.build(trial.network(), trial.config());
+        Block block = ModelFactory.build(trial.network(), trial.config(), PoolLayout.AS_GIVEN);
         try (Model model = Model.newInstance("count")) {
             model.setBlock(block);
             block.initialize(model.getNDManager(), DataType.FLOAT32, ModelFactory.INPUT_SHAPE);

@@ -8,6 +8,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import dev.sweeprunner.run.ModelFactory;
+import dev.sweeprunner.run.PoolLayout;
 import dev.sweeprunner.spec.Arch;
 import dev.sweeprunner.spec.DataSettings;
 import dev.sweeprunner.spec.InitKind;
@@ -95,7 +96,7 @@ class SizingTest {
         TrialConfig config = new TrialConfig(java.util.Map.of(TrialField.ARCH, arch, TrialField.BUDGET, (long) budget,
                 TrialField.INIT, InitKind.KAIMING_UNIFORM, TrialField.DROPOUT, 0.2, TrialField.BATCH_NORM, batchNorm),
                 DataSettings.defaults(), null, null);
-        Block block = ModelFactory.build(shape.toNetwork(config.dropout()), config);
+        Block block = ModelFactory.build(shape.toNetwork(config.dropout()), config, PoolLayout.AS_GIVEN);
         try (Model model = Model.newInstance("count")) {
             model.setBlock(block);
             block.initialize(model.getNDManager(), DataType.FLOAT32, ModelFactory.INPUT_SHAPE);

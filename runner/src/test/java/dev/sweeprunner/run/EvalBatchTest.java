@@ -49,7 +49,7 @@ class EvalBatchTest {
         Trial trial = InputLayoutTest.trial("{layers: [{conv: 8, kernel: 3, padding: 1, batch_norm: true, pool: 2}, "
                 + "global_avg_pool], dropout: 0.5}");
         Engine.getInstance().setRandomSeed(3);
-        Block block = ModelFactory.build(trial.network(), trial.config());
+        Block block = ModelFactory.build(trial.network(), trial.config(), PoolLayout.AS_GIVEN);
         try (Model model = Model.newInstance("eval-batch", Device.cpu())) {
             model.setBlock(block);
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(new SoftmaxCrossEntropyLoss()))) {

@@ -22,6 +22,10 @@ import dev.sweeprunner.plan.Planner;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.spec.SpecParser;
 import dev.sweeprunner.spec.YamlReader;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,7 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Channels-last input: which networks get it, that it is the same tensor, and that a CNN computes the same. */
+/** Channels-last input and pools: which networks get them, that they are the same tensor, and that a CNN computes the same. */
 class InputLayoutTest {
     static Trial trial(String network) {
         return Planner.plan(SpecParser.parse(Path.of("l.yaml"), YamlReader.parse("l.yaml",
@@ -68,36 +72,69 @@ class InputLayoutTest {
         }
     }
 
-    /** Forward and backward through a conv-BN-ReLU-pool net: logits and every gradient agree across layouts. */
-    @Test
-    void convolutionalNetworkComputesTheSame() {
+    /** NCHW throughout, NCHW until the first pool (narrow networks), channels-last throughout (wide ones). */
+    static Stream<Arguments> layoutPairs() {
+        return Stream.of(
+                Arguments.of("NCHW input, channels-last pools", InputLayout.STORED, PoolLayout.CHANNELS_LAST),
+                Arguments.of("channels-last input and pools", InputLayout.CHANNELS_LAST, PoolLayout.CHANNELS_LAST),
+                Arguments.of("channels-last input, pools as given", InputLayout.CHANNELS_LAST, PoolLayout.AS_GIVEN));
+    }
+
+    /**
+     * Forward and backward through a conv-BN-ReLU-pool net: logits and every gradient agree with
+     * NCHW throughout, and the saved parameters are the same bytes (best.params loads either way).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layoutPairs")
+    void convolutionalNetworkComputesTheSame(String name, InputLayout input, PoolLayout pools) {
         Trial trial = trial("{layers: [{conv: 8, kernel: 3, padding: 1, batch_norm: true, pool: 2}, "
                 + "{conv: 16, kernel: 3, batch_norm: true, pool: 2}, global_avg_pool], dropout: 0}");
-        float[][] logits = new float[2][];
-        float[][] gradients = new float[2][];
-        InputLayout[] layouts = {InputLayout.STORED, InputLayout.CHANNELS_LAST};
-        for (int i = 0; i < layouts.length; i++) {
-            Engine.getInstance().setRandomSeed(7);
-            Block block = ModelFactory.build(trial.network(), trial.config());
-            try (Model model = Model.newInstance("layout", Device.cpu())) {
-                model.setBlock(block);
-                try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(new SoftmaxCrossEntropyLoss()))) {
-                    trainer.initialize(new Shape(4, 1, 28, 28));
-                    NDManager manager = model.getNDManager();
-                    NDArray images = manager.arange(4 * 28 * 28).toType(DataType.FLOAT32, false)
-                            .div(4 * 28 * 28).sin().reshape(4, 1, 28, 28);
-                    NDArray labels = manager.create(new long[] {0, 3, 5, 9});
-                    try (var collector = trainer.newGradientCollector()) {
-                        NDArray out = trainer.forward(new NDList(layouts[i].apply(images))).singletonOrThrow();
-                        logits[i] = out.toFloatArray();
-                        collector.backward(trainer.getLoss().evaluate(new NDList(labels), new NDList(out)));
-                    }
-                    var firstConv = block.getParameters().valueAt(0);
-                    gradients[i] = firstConv.getArray().getGradient().toFloatArray();
+        Pass reference = pass(trial, InputLayout.STORED, PoolLayout.AS_GIVEN);
+        Pass other = pass(trial, input, pools);
+        assertArrayEquals(reference.logits(), other.logits(), 1e-4f);
+        assertArrayEquals(reference.gradients(), other.gradients(), 1e-4f);
+        assertArrayEquals(reference.parameters(), other.parameters());
+    }
+
+    private record Pass(float[] logits, float[] gradients, byte[] parameters) {}
+
+    private static Pass pass(Trial trial, InputLayout input, PoolLayout pools) {
+        Engine.getInstance().setRandomSeed(7);
+        Block block = ModelFactory.build(trial.network(), trial.config(), pools);
+        try (Model model = Model.newInstance("layout", Device.cpu())) {
+            model.setBlock(block);
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(new SoftmaxCrossEntropyLoss()))) {
+                trainer.initialize(new Shape(4, 1, 28, 28));
+                ByteArrayOutputStream saved = new ByteArrayOutputStream();
+                try (DataOutputStream out = new DataOutputStream(saved)) {
+                    block.saveParameters(out);
                 }
+                NDManager manager = model.getNDManager();
+                NDArray images = manager.arange(4 * 28 * 28).toType(DataType.FLOAT32, false)
+                        .div(4 * 28 * 28).sin().reshape(4, 1, 28, 28);
+                NDArray labels = manager.create(new long[] {0, 3, 5, 9});
+                float[] logits;
+                try (var collector = trainer.newGradientCollector()) {
+                    NDArray out = trainer.forward(new NDList(input.apply(images))).singletonOrThrow();
+                    logits = out.toFloatArray();
+                    collector.backward(trainer.getLoss().evaluate(new NDList(labels), new NDList(out)));
+                }
+                var firstConv = block.getParameters().valueAt(0);
+                return new Pass(logits, firstConv.getArray().getGradient().toFloatArray(), saved.toByteArray());
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        assertArrayEquals(logits[0], logits[1], 1e-4f);
-        assertArrayEquals(gradients[0], gradients[1], 1e-4f);
+    }
+
+    @Test
+    void channelsLastCopyKeepsTheTensor() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            NDArray nchw = manager.randomUniform(0, 1, new Shape(2, 3, 5, 4));
+            NDArray converted = PoolLayout.channelsLast(nchw);
+            assertEquals(nchw.getShape(), converted.getShape());
+            assertArrayEquals(nchw.toFloatArray(), converted.toFloatArray());
+            assertArrayEquals(nchw.toFloatArray(), PoolLayout.channelsLast(converted).toFloatArray());
+        }
     }
 }
