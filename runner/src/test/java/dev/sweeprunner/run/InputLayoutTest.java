@@ -60,6 +60,12 @@ class InputLayoutTest {
     }
 
     @Test
+    void poolsReadChannelsLastOnTheCpuOnly() {
+        assertEquals(PoolLayout.CHANNELS_LAST, PoolLayout.of(Device.cpu()));
+        assertEquals(PoolLayout.AS_GIVEN, PoolLayout.of(Device.gpu()));
+    }
+
+    @Test
     void sameTensorOtherStrides() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             NDArray images = manager.randomUniform(0, 1, new Shape(3, 1, 28, 28));
