@@ -143,4 +143,21 @@ class InputLayoutTest {
             assertArrayEquals(nchw.toFloatArray(), PoolLayout.channelsLast(converted).toFloatArray());
         }
     }
+
+    /** Strides show through views: an NHWC reading of a channels-last tensor shares its memory, of NCHW it copies. */
+    @Test
+    void channelsLastCopyHasChannelsLastStrides() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            NDArray nchw = manager.randomUniform(0, 1, new Shape(2, 3, 5, 4));
+            float[] before = nchw.toFloatArray();
+            NDArray converted = PoolLayout.channelsLast(nchw);
+            converted.transpose(0, 2, 3, 1).reshape(-1).addi(1);
+            nchw.transpose(0, 2, 3, 1).reshape(-1).addi(1);
+            float[] after = converted.toFloatArray();
+            for (int i = 0; i < before.length; i++) {
+                assertEquals(before[i] + 1, after[i], 1e-6f, "written through the view");
+            }
+            assertArrayEquals(before, nchw.toFloatArray(), "NCHW: the NHWC reading was a copy");
+        }
+    }
 }
