@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.sweeprunner.TestData;
@@ -25,6 +26,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +113,7 @@ class ToolkitTest {
      */
     @Test
     void noAutogradHistoryOutsideTheCollectorOnAnyThread() throws Exception {
-        ai.djl.engine.Engine.getInstance(); // started here, on the test's thread
+        Engine.getInstance(); // started here, on the test's thread
         Plan plan = SweepTest.plan("""
                 name: grad
                 defaults: {epochs: 2, batch_size: 50, seed: 1}
@@ -118,7 +121,7 @@ class ToolkitTest {
                   - {layers: [{conv: 4, kernel: 3, padding: 1, batch_norm: true, pool: 2}, global_avg_pool]}
                 """);
         Trial trial = plan.trials().get(0);
-        List<String> gradModeOn = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<String> gradModeOn = Collections.synchronizedList(new ArrayList<>());
         FutureTask<Void> training = new FutureTask<>(() -> {
             try (TrainingData data = TrainingData.create(DATA, TrainingData.Partition.of(trial.config()), Device.cpu())) {
                 new TrainingLoop(Device.cpu(), () -> false).train(trial, data, new TrialListener() {
@@ -161,7 +164,7 @@ class ToolkitTest {
             noisy[i] = (byte) random.nextInt(FashionMnist.CLASSES);
         }
         FashionMnist tiny = new FashionMnist(clean.trainImages(), noisy, clean.testImages(), clean.testLabels());
-        List<EpochRecord> rows = new java.util.ArrayList<>();
+        List<EpochRecord> rows = new ArrayList<>();
         BestWeights[] best = new BestWeights[1];
         Plan plan = SweepTest.plan("""
                 name: best
