@@ -158,7 +158,7 @@ final class SweepCommand implements Callable<Integer> {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true", "-Djava.awt.headless=true",
                 "-D" + THREADS_PROPERTY + "=" + perWorker,
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "worker", file.toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), WorkerCommand.NAME, file.toString(),
                 "--results", resultsDir.toString(), "--device", device.name().toLowerCase(Locale.ROOT),
                 "--data-dir", dataDir.toString()));
         if (epochs != null) {

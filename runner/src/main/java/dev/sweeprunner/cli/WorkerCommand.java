@@ -25,8 +25,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Started by {@code sweep}: trains the trials the sweep names on stdin (see WorkerProtocol). */
-@Command(name = "worker", hidden = true, description = "(internal) a sweep's worker JVM")
+@Command(name = WorkerCommand.NAME, hidden = true, description = "(internal) a sweep's worker JVM")
 final class WorkerCommand implements Callable<Integer> {
+    static final String NAME = "worker";
+
     @Parameters(paramLabel = "FILE")
     Path file;
 
