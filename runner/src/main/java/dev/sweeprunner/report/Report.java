@@ -62,13 +62,23 @@ public final class Report {
 
     /** Writes every derived file; a chart that cannot be drawn is reported on {@code warnings}, not fatal. */
     public static Results write(TrialStore store, String experiment, String description, PrintStream warnings) {
+        return write(store, experiment, description, warnings, new DrawnCharts());
+    }
+
+    /** As above, drawing only the charts that {@code charts} did not draw from the same data already. */
+    public static Results write(TrialStore store, String experiment, String description, PrintStream warnings,
+            DrawnCharts charts) {
         Results results = load(store, experiment, description);
-        write(store, results, warnings);
+        write(store, results, warnings, charts);
         return results;
     }
 
     /** Writes the derived files of results already loaded from {@code store}. */
     public static void write(TrialStore store, Results results, PrintStream warnings) {
+        write(store, results, warnings, new DrawnCharts());
+    }
+
+    private static void write(TrialStore store, Results results, PrintStream warnings, DrawnCharts drawn) {
         String experiment = results.experiment();
         String description = results.description();
         Path dir = store.resultsDir();
@@ -89,41 +99,48 @@ public final class Report {
                         writer -> TableFormat.CSV.writeOut(Tables.classes(t.result().confusions()), writer));
             }
         }
-        boolean plotted = drawPlots(dir.resolve(PLOTS_DIR), results, warnings);
+        boolean plotted = drawPlots(dir.resolve(PLOTS_DIR), results, warnings, drawn);
         AtomicFiles.write(dir.resolve(REPORT_MD),
                 writer -> ReportMarkdown.write(writer, results, plotted, diffPages(dir)));
     }
 
     /**
-     * Draws every chart, several at once (each chart is its own image; after a sweep the cores are
-     * free, and a sweep's early report borrows them for about a second while its last trial
-     * trains); false (with a warning) when the JVM cannot render, e.g. no fonts installed.
+     * Draws every chart that {@code drawn} has not drawn from the same data, several at once (each
+     * chart is its own image; after a sweep the cores are free, and a sweep's early report borrows
+     * them for about a second while its last trial trains); false (with a warning) when the JVM
+     * cannot render, e.g. no fonts installed.
      */
-    private static boolean drawPlots(Path plots, Results results, PrintStream warnings) {
-        Map<Path, Consumer<Path>> charts = new LinkedHashMap<>();
+    private static boolean drawPlots(Path plots, Results results, PrintStream warnings, DrawnCharts drawn) {
+        Map<Path, Chart> charts = new LinkedHashMap<>();
         for (TrialSummary t : results.trials()) {
             if (t.result().epochs().isEmpty()) {
                 continue;
             }
-            charts.put(plots.resolve(ReportMarkdown.curvesPlot(t)), file -> Plots.learningCurves(file, t.result()));
+            charts.put(plots.resolve(ReportMarkdown.curvesPlot(t)),
+                    new Chart(t.result(), file -> Plots.learningCurves(file, t.result())));
             for (EpochConfusion c : ReportMarkdown.heatmapsOf(t)) {
                 charts.put(plots.resolve(ReportMarkdown.confusionPlot(t, c.at())),
-                        file -> Plots.confusion(file, t.result(), c));
+                        new Chart(List.of(t.result(), c), file -> Plots.confusion(file, t.result(), c)));
             }
         }
         if (!results.groups().isEmpty()) {
             charts.put(plots.resolve(ReportMarkdown.ACCURACY_VS_PARAMS),
-                    file -> Plots.accuracyVsParams(file, results.groups()));
+                    new Chart(results.groups(), file -> Plots.accuracyVsParams(file, results.groups())));
             charts.put(plots.resolve(ReportMarkdown.ACCURACY_VS_TIME),
-                    file -> Plots.accuracyVsTime(file, results.groups()));
+                    new Chart(results.groups(), file -> Plots.accuracyVsTime(file, results.groups())));
         }
         for (Group g : results.groups()) {
             if (g.n() > 1) {
-                charts.put(plots.resolve(ReportMarkdown.membersPlot(g)), file -> Plots.members(file, g));
+                charts.put(plots.resolve(ReportMarkdown.membersPlot(g)), new Chart(g, file -> Plots.members(file, g)));
             }
         }
         try {
-            charts.entrySet().parallelStream().forEach(chart -> chart.getValue().accept(chart.getKey()));
+            charts.entrySet().parallelStream()
+                    .filter(chart -> !drawn.isCurrent(chart.getKey(), chart.getValue().input()))
+                    .forEach(chart -> {
+                        chart.getValue().draw().accept(chart.getKey());
+                        drawn.drew(chart.getKey(), chart.getValue().input());
+                    });
         } catch (IllegalStateException e) {
             // Java2D cannot start while the JVM shuts down (Ctrl-C, SIGTERM); nothing is missing
             warnings.println("warning: charts not drawn while stopping (" + e.getMessage() + "); tables are "
@@ -137,6 +154,9 @@ public final class Report {
         removeStalePlots(plots, charts.keySet());
         return true;
     }
+
+    /** A chart file's drawing, and everything it is drawn from (value types: equal data, equal input). */
+    private record Chart(Object input, Consumer<Path> draw) {}
 
     /** Charts of trials no longer in the directory go; requested difference charts stay. */
     private static void removeStalePlots(Path plots, Set<Path> drawn) {

@@ -10,6 +10,7 @@ import dev.sweeprunner.records.Claims;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
 import dev.sweeprunner.records.TrialStore;
+import dev.sweeprunner.report.DrawnCharts;
 import dev.sweeprunner.report.Report;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -147,7 +148,8 @@ public final class Sweep {
         List<Trial> pending = select(plan, mine, store, options.retryFailed(), skipped);
         // Ctrl-C / SIGTERM: stop the running trials, then let this method finish (report included)
         CountDownLatch finished = new CountDownLatch(1);
-        Dispatch dispatch = new Dispatch(plan, store, options, ended, skipped, elsewhere);
+        DrawnCharts charts = new DrawnCharts(); // the early report's charts are not drawn again if unchanged
+        Dispatch dispatch = new Dispatch(plan, store, options, ended, skipped, elsewhere, charts);
         Thread hook = new Thread(() -> {
             dispatch.stopAll("stopping: running trials keep their finished epochs and end interrupted");
             awaitQuietly(finished);
@@ -160,7 +162,7 @@ public final class Sweep {
                 out.println("Nothing to run: every trial is done" + (options.retryFailed() ? " or never started"
                         : "") + "; --fresh measures again.");
             }
-            Report.write(store, plan.spec().name(), plan.spec().description(), out);
+            Report.write(store, plan.spec().name(), plan.spec().description(), out, charts);
         } finally {
             dispatch.closeRunners();
             finished.countDown();
@@ -252,9 +254,10 @@ public final class Sweep {
         /** Slots with a trial in hand. */
         private final AtomicInteger training = new AtomicInteger();
         private final AtomicBoolean earlyReportTaken = new AtomicBoolean();
+        private final DrawnCharts charts;
 
         Dispatch(Plan plan, TrialStore store, Options options, Map<TrialStatus, AtomicInteger> ended,
-                AtomicInteger skipped, AtomicInteger elsewhere) {
+                AtomicInteger skipped, AtomicInteger elsewhere, DrawnCharts charts) {
             this.plan = plan;
             this.store = store;
             this.options = options;
@@ -262,6 +265,7 @@ public final class Sweep {
             this.ended = ended;
             this.skipped = skipped;
             this.elsewhere = elsewhere;
+            this.charts = charts;
         }
 
         void run(List<Trial> pending) {
@@ -329,14 +333,16 @@ public final class Sweep {
         /**
          * The first slot left without work while others still train writes the report of what is
          * done so far: readable early, and drawn on the core this slot freed, it loads and compiles
-         * the report code, so the final report after the last trial takes a fraction of a cold one.
+         * the report code and draws the finished trials' charts, so the final report after the last
+         * trial takes a fraction of a cold one.
          */
         private void writeEarlyReport() {
             if (stopping.get() || training.get() == 0 || !earlyReportTaken.compareAndSet(false, true)) {
                 return;
             }
             try {
-                Report.write(store, plan.spec().name(), plan.spec().description(), new PrintStream(OutputStream.nullOutputStream()));
+                Report.write(store, plan.spec().name(), plan.spec().description(),
+                        new PrintStream(OutputStream.nullOutputStream()), charts);
             } catch (RuntimeException e) {
                 // a preview only (a trial may be mid-write): the final report, written after every trial, says what failed
             }
