@@ -11,6 +11,7 @@ import dev.sweeprunner.spec.DataSettings;
 import dev.sweeprunner.spec.Normalization;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -66,6 +67,17 @@ class TrainingDataTest {
             byte[] trainImages = new byte[data.train().size() * FashionMnist.IMAGE_BYTES];
             System.arraycopy(DATA.trainImages(), 0, trainImages, 0, trainImages.length);
             assertArrayEquals(expected(trainImages, scale), data.train().images().toFloatArray());
+        }
+    }
+
+    @Test
+    void anEmptySplitIsAnEmptyArray() {
+        DataSettings noValidation = new DataSettings(null, 0.1, 42, Normalization.NONE, 0, 1, 0, null);
+        try (TrainingData data = TrainingData.create(DATA, new TrainingData.Partition(noValidation, null, 0, null),
+                Device.cpu())) {
+            assertEquals(new Shape(0, 1, 28, 28), data.validation().images().getShape());
+            assertEquals(0, data.validation().size());
+            assertEquals(TRAIN_IMAGES, data.train().size());
         }
     }
 
