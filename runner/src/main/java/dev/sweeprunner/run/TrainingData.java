@@ -88,7 +88,8 @@ public final class TrainingData implements AutoCloseable {
         float[] scale = scaling(settings, trainPixels);
         NDManager manager = NDManager.newBaseManager(device);
         try {
-            Split train = new Split(images(manager, trainPixels, scale), labels(manager, data.trainLabels(), trainIndices));
+            Split train = new Split(images(manager, trainPixels, scale),
+                    labels(manager, data.trainLabels(), trainIndices));
             Split validation = new Split(images(manager, gather(data.trainImages(), valIndices), scale),
                     labels(manager, data.trainLabels(), valIndices));
             int[] all = IntStream.range(0, data.testCount()).toArray();
