@@ -1,5 +1,6 @@
 package dev.sweeprunner;
 
+import dev.sweeprunner.spec.DatasetShape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,7 +58,7 @@ class EndToEndTest {
             assertEquals("completed", row.get("status"));
             assertEquals("2", row.get("epochs"));
             // the confusion matrix is the same evaluation as test_acc: 10,000 images, trace = correct
-            ConfusionMatrix last = store.readConfusion(row.get("trial_id"), TrialSummary.CLASS_NAMES).stream()
+            ConfusionMatrix last = store.readConfusion(row.get("trial_id"), DatasetShape.CLASS_NAMES).stream()
                     .filter(c -> c.at() == EpochConfusion.At.LAST).findFirst().orElseThrow().matrix();
             assertEquals(10_000, last.total());
             assertEquals(testAcc, last.correct() / 10_000.0, 1e-9);
@@ -75,7 +76,7 @@ class EndToEndTest {
                 assertTrue(report.contains(Report.PLOTS_DIR + "/" + p.getFileName()), p + " linked from report.md");
             }
         }
-        assertEquals(Files.readString(experiment), Files.readString(results.resolve(Report.EXPERIMENT_YAML)));
+        assertEquals(Files.readString(experiment), Files.readString(results.resolve(TrialStore.EXPERIMENT_YAML)));
 
         // `evaluate` reloads each best.params into a fresh network: the test numbers of its epoch again
         for (TrialRecord trial : store.readAll()) {

@@ -1,5 +1,6 @@
 package dev.sweeprunner;
 
+import dev.sweeprunner.spec.DatasetShape;
 import dev.sweeprunner.data.DatasetFiles;
 import dev.sweeprunner.data.FashionMnist;
 import java.io.ByteArrayOutputStream;
@@ -26,18 +27,18 @@ public final class TestData {
 
     /** {images, labels}. */
     private static byte[][] images(int count, Random random) {
-        byte[] pixels = new byte[count * FashionMnist.IMAGE_BYTES];
+        byte[] pixels = new byte[count * DatasetShape.PIXELS];
         byte[] labels = new byte[count];
         for (int i = 0; i < count; i++) {
-            int label = random.nextInt(FashionMnist.CLASSES);
+            int label = random.nextInt(DatasetShape.CLASSES);
             labels[i] = (byte) label;
             int row0 = (label / 4) * 7 + 3;
             int col0 = (label % 4) * 7;
-            for (int p = 0; p < FashionMnist.IMAGE_BYTES; p++) {
+            for (int p = 0; p < DatasetShape.PIXELS; p++) {
                 int row = p / 28;
                 int col = p % 28;
                 boolean inBlock = row >= row0 && row < row0 + 7 && col >= col0 && col < col0 + 7;
-                pixels[i * FashionMnist.IMAGE_BYTES + p] = (byte) (inBlock ? 200 + random.nextInt(56) : random.nextInt(60));
+                pixels[i * DatasetShape.PIXELS + p] = (byte) (inBlock ? 200 + random.nextInt(56) : random.nextInt(60));
             }
         }
         return new byte[][] {pixels, labels};

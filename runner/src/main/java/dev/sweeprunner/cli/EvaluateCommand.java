@@ -13,9 +13,9 @@ import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
 import dev.sweeprunner.records.TrialStore;
 import dev.sweeprunner.report.Report;
-import dev.sweeprunner.run.DeviceChoice;
-import dev.sweeprunner.run.TrainingData;
-import dev.sweeprunner.run.TrainingLoop;
+import dev.sweeprunner.train.DeviceChoice;
+import dev.sweeprunner.train.TrainingData;
+import dev.sweeprunner.train.TrainingLoop;
 import dev.sweeprunner.spec.ExperimentSpec;
 import dev.sweeprunner.spec.SpecParser;
 import java.nio.file.Files;
@@ -50,7 +50,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrialStore store = new TrialStore(dir);
-        Path experimentFile = dir.resolve(Report.EXPERIMENT_YAML);
+        Path experimentFile = dir.resolve(TrialStore.EXPERIMENT_YAML);
         if (!Files.isRegularFile(experimentFile)) {
             throw new UserError(experimentFile + ": missing (every sweep keeps a copy of its experiment file there)");
         }

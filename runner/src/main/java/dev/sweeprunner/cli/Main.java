@@ -1,7 +1,7 @@
 package dev.sweeprunner.cli;
 
 import dev.sweeprunner.UserError;
-import dev.sweeprunner.run.RunEnvironment;
+import dev.sweeprunner.train.RunEnvironment;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;

@@ -7,7 +7,7 @@ import dev.sweeprunner.plan.PlanOverrides;
 import dev.sweeprunner.plan.Planner;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.plan.TrialFilter;
-import dev.sweeprunner.run.TrainingLoop;
+import dev.sweeprunner.train.TrainingLoop;
 import dev.sweeprunner.spec.SpecParser;
 import dev.sweeprunner.spec.TrialField;
 import java.nio.file.Path;

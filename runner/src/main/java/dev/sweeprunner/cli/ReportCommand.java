@@ -57,7 +57,7 @@ final class ReportCommand implements Callable<Integer> {
             throw new UserError(dir + ": no trial records (expected " + dir.resolve(TrialStore.TRIALS_DIR)
                     + "/<id>/trial.json)");
         }
-        Path experimentFile = dir.resolve(Report.EXPERIMENT_YAML);
+        Path experimentFile = dir.resolve(TrialStore.EXPERIMENT_YAML);
         String name = records.get(0).experiment();
         String description = "";
         if (Files.isRegularFile(experimentFile)) {

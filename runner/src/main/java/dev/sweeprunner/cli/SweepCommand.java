@@ -9,11 +9,11 @@ import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.Planner;
 import dev.sweeprunner.plan.Shard;
 import dev.sweeprunner.plan.TrialFilter;
-import dev.sweeprunner.run.ClassArchive;
-import dev.sweeprunner.run.DeviceChoice;
-import dev.sweeprunner.run.InProcessRunner;
-import dev.sweeprunner.run.Sweep;
-import dev.sweeprunner.run.WorkerRunner;
+import dev.sweeprunner.sweep.ClassArchive;
+import dev.sweeprunner.train.DeviceChoice;
+import dev.sweeprunner.train.InProcessRunner;
+import dev.sweeprunner.sweep.Sweep;
+import dev.sweeprunner.sweep.WorkerRunner;
 import dev.sweeprunner.spec.ExperimentSpec;
 import dev.sweeprunner.spec.SpecParser;
 import java.nio.file.Path;
@@ -145,7 +145,8 @@ final class SweepCommand implements Callable<Integer> {
                 ? (p, store, progress, running) -> new InProcessRunner(p, store, System.out, device,
                         () -> FashionMnist.load(dataDir.get(), true), progress == null ? List.of() : List.of(progress))
                 : (p, store, progress, running) -> new WorkerRunner(workerCommand(dataDir.get(), dir, running),
-                        classArchive, store, spec.name(), System.out, progress));
+                        classArchive, store, spec.name(), System.out, progress),
+                new ReportingSweepListener(System.out));
         Sweep.Outcome outcome = sweep.run(plan, options);
         System.out.println("Done: " + outcome);
         return outcome.failed() > 0 ? Main.EXIT_FAILURE : 0;

@@ -1,5 +1,6 @@
 package dev.sweeprunner.data;
 
+import dev.sweeprunner.spec.DatasetShape;
 import dev.sweeprunner.UserError;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -9,11 +10,6 @@ import java.util.Optional;
 
 /** Images (row-major bytes, 784 per image) and labels (0-9) of the training and test sets. */
 public record FashionMnist(byte[] trainImages, byte[] trainLabels, byte[] testImages, byte[] testLabels) {
-    public static final int IMAGE_BYTES = 28 * 28;
-    public static final int CLASSES = 10;
-    public static final String[] CLASS_NAMES = {
-        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"
-    };
 
     public int trainCount() {
         return trainLabels.length;
@@ -72,7 +68,7 @@ public record FashionMnist(byte[] trainImages, byte[] trainLabels, byte[] testIm
     }
 
     private static void checkPair(Path dir, String split, IdxFile images, IdxFile labels) {
-        if (images.dims().length != 3 || images.itemSize() != IMAGE_BYTES) {
+        if (images.dims().length != 3 || images.itemSize() != DatasetShape.PIXELS) {
             throw new UserError(dir + ": " + split + " images must be N x 28 x 28");
         }
         if (labels.dims().length != 1) {
@@ -83,7 +79,7 @@ public record FashionMnist(byte[] trainImages, byte[] trainLabels, byte[] testIm
                     dir, images.count(), split, labels.count()));
         }
         for (byte label : labels.data()) {
-            if (label < 0 || label >= CLASSES) {
+            if (label < 0 || label >= DatasetShape.CLASSES) {
                 throw new UserError(dir + ": " + split + " label " + label + " is outside 0-9");
             }
         }

@@ -1,5 +1,6 @@
 package dev.sweeprunner.plan;
 
+import dev.sweeprunner.spec.DatasetShape;
 import dev.sweeprunner.spec.Arch;
 import dev.sweeprunner.spec.Layer;
 import java.util.ArrayList;
@@ -11,9 +12,6 @@ import java.util.stream.Collectors;
  * CNN. {@link #paramCount()} is the exact number of trainable parameters DJL will report.
  */
 public record NetShape(Arch arch, List<Integer> widths, boolean batchNorm) {
-    public static final int IMAGE_SIDE = 28;
-    public static final int PIXELS = IMAGE_SIDE * IMAGE_SIDE;
-    public static final int CLASSES = 10;
     /** Every conv layer of a budget-sized CNN is 3x3, padding 1 (keeps the side before pooling). */
     public static final int CONV_KERNEL = 3;
 
@@ -50,7 +48,7 @@ public record NetShape(Arch arch, List<Integer> widths, boolean batchNorm) {
 
     /** Inputs feeding the first layer: 784 pixels (FCN) or 1 grey channel (CNN). */
     public int inputWidth() {
-        return arch == Arch.FCN ? PIXELS : 1;
+        return arch == Arch.FCN ? DatasetShape.PIXELS : 1;
     }
 
     /** Weights per input-output pair: 1 for a dense layer, 3x3 for a conv layer. */
@@ -65,7 +63,7 @@ public record NetShape(Arch arch, List<Integer> widths, boolean batchNorm) {
             count += layerParams(in, width);
             in = width;
         }
-        return count + in * CLASSES + CLASSES;
+        return count + in * DatasetShape.CLASSES + DatasetShape.CLASSES;
     }
 
     /** Weights and bias of one hidden layer, plus BatchNorm's scale and shift when enabled. */
@@ -76,6 +74,6 @@ public record NetShape(Arch arch, List<Integer> widths, boolean batchNorm) {
     /** "784-110-96-10" for an FCN, "1-32-64-128-gap-10" for a CNN. */
     public String describe() {
         String middle = widths.stream().map(String::valueOf).collect(Collectors.joining("-"));
-        return inputWidth() + "-" + middle + (arch == Arch.CNN ? "-gap" : "") + "-" + CLASSES;
+        return inputWidth() + "-" + middle + (arch == Arch.CNN ? "-gap" : "") + "-" + DatasetShape.CLASSES;
     }
 }

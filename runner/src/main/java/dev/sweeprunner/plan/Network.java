@@ -1,5 +1,6 @@
 package dev.sweeprunner.plan;
 
+import dev.sweeprunner.spec.DatasetShape;
 import dev.sweeprunner.spec.Arch;
 import dev.sweeprunner.spec.Layer;
 import java.util.ArrayList;
@@ -11,8 +12,6 @@ import java.util.List;
  * model builder serves them all. {@link #paramCount()} is the trainable count DJL will report.
  */
 public record Network(Arch family, List<Layer> layers, String label) {
-    public static final int IMAGE_SIDE = NetShape.IMAGE_SIDE;
-    public static final int CLASSES = NetShape.CLASSES;
 
     public Network {
         layers = List.copyOf(layers);
@@ -44,7 +43,7 @@ public record Network(Arch family, List<Layer> layers, String label) {
      */
     public static Network of(Arch family, List<Layer> layers, String label) {
         List<Layer> complete = new ArrayList<>();
-        Features features = new Features(1, IMAGE_SIDE);
+        Features features = new Features(1, DatasetShape.IMAGE_SIDE);
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
             if (layer instanceof Layer.Dense && !features.flat()) {
@@ -99,7 +98,7 @@ public record Network(Arch family, List<Layer> layers, String label) {
 
     public long paramCount() {
         long count = 0;
-        Features features = new Features(1, IMAGE_SIDE);
+        Features features = new Features(1, DatasetShape.IMAGE_SIDE);
         for (Layer layer : layers) {
             if (layer instanceof Layer.Conv conv) {
                 count += features.channels() * conv.channels() * conv.kernel() * conv.kernel() + conv.channels();
@@ -110,7 +109,7 @@ public record Network(Arch family, List<Layer> layers, String label) {
             }
             features = next(features, layer, 0);
         }
-        return count + features.size() * CLASSES + CLASSES;
+        return count + features.size() * DatasetShape.CLASSES + DatasetShape.CLASSES;
     }
 
     /**
@@ -119,7 +118,7 @@ public record Network(Arch family, List<Layer> layers, String label) {
      */
     public long multiplyAdds() {
         long total = 0;
-        Features features = new Features(1, IMAGE_SIDE);
+        Features features = new Features(1, DatasetShape.IMAGE_SIDE);
         for (Layer layer : layers) {
             Features out = next(features, layer, 0);
             if (layer instanceof Layer.Conv conv) {
@@ -129,18 +128,18 @@ public record Network(Arch family, List<Layer> layers, String label) {
             }
             features = out;
         }
-        return total + features.size() * CLASSES;
+        return total + features.size() * DatasetShape.CLASSES;
     }
 
     /** Values per image of the largest tensor a forward pass makes: the input or a layer's output. */
     public long largestActivation() {
-        Features features = new Features(1, IMAGE_SIDE);
+        Features features = new Features(1, DatasetShape.IMAGE_SIDE);
         long largest = features.size();
         for (Layer layer : layers) {
             features = next(features, layer, 0);
             largest = Math.max(largest, features.size());
         }
-        return Math.max(largest, CLASSES);
+        return Math.max(largest, DatasetShape.CLASSES);
     }
 
     /** Inputs to the output layer: what {@link #paramCount()} multiplies by 10. */
@@ -160,7 +159,7 @@ public record Network(Arch family, List<Layer> layers, String label) {
     }
 
     private Features featuresBefore(int index) {
-        Features features = new Features(1, IMAGE_SIDE);
+        Features features = new Features(1, DatasetShape.IMAGE_SIDE);
         for (int i = 0; i < index; i++) {
             features = next(features, layers.get(i), i);
         }
@@ -188,7 +187,7 @@ public record Network(Arch family, List<Layer> layers, String label) {
     /** A compact label for an explicit list: "1-32c5-p2-64c5-p2-1600-256-128-10". */
     public static String autoLabel(List<Layer> layers) {
         List<String> parts = new ArrayList<>(List.of("1"));
-        Features features = new Features(1, IMAGE_SIDE);
+        Features features = new Features(1, DatasetShape.IMAGE_SIDE);
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
             Features after = next(features, layer, i);
@@ -205,7 +204,7 @@ public record Network(Arch family, List<Layer> layers, String label) {
             }
             features = after;
         }
-        parts.add(Integer.toString(CLASSES));
+        parts.add(Integer.toString(DatasetShape.CLASSES));
         return String.join("-", parts);
     }
 }

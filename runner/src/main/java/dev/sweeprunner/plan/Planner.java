@@ -1,5 +1,6 @@
 package dev.sweeprunner.plan;
 
+import dev.sweeprunner.spec.ConfigHash;
 import dev.sweeprunner.spec.Arch;
 import dev.sweeprunner.spec.DataSettings;
 import dev.sweeprunner.spec.ExperimentSpec;

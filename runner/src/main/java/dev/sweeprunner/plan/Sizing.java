@@ -1,5 +1,6 @@
 package dev.sweeprunner.plan;
 
+import dev.sweeprunner.spec.DatasetShape;
 import dev.sweeprunner.spec.Arch;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -94,7 +95,7 @@ public final class Sizing {
             return nominal.paramCount() <= budget ? Optional.of(nominal) : Optional.empty();
         }
         long in = widths.get(last - 1);
-        long slope = nominal.layerParams(in, 1) + NetShape.CLASSES;
+        long slope = nominal.layerParams(in, 1) + DatasetShape.CLASSES;
         widths.set(last, 0);
         long fixed = new NetShape(nominal.arch(), widths, nominal.batchNorm()).paramCount();
         long width = Math.min((budget - fixed) / slope, (long) LAST_WIDTH_STRETCH * nominal.widths().get(last));

@@ -1,5 +1,6 @@
 package dev.sweeprunner.plan;
 
+import dev.sweeprunner.spec.ConfigHash;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sweeprunner.spec.Arch;

@@ -31,6 +31,8 @@ public final class TrialStore {
     public static final String CONFUSION_CSV = "confusion.csv";
     /** The best epoch's parameters (DJL's format: Block.loadParameters reads them). */
     public static final String BEST_PARAMS = "best.params";
+    /** The sweep's copy of its experiment file: what was asked for stays with what was measured. */
+    public static final String EXPERIMENT_YAML = "experiment.yaml";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

@@ -1,5 +1,6 @@
 package dev.sweeprunner.report;
 
+import dev.sweeprunner.spec.DatasetShape;
 import dev.sweeprunner.UserError;
 import dev.sweeprunner.records.AtomicFiles;
 import dev.sweeprunner.records.ConfusionMatrix;
@@ -39,11 +40,11 @@ public final class ConfusionDiff {
     /** Rows = true class, columns = predicted class, cells = A − B. */
     public static Table table(Result diff) {
         Table.Builder table = new Table.Builder().text("true_class");
-        TrialSummary.CLASS_NAMES.forEach(table::number);
+        DatasetShape.CLASS_NAMES.forEach(table::number);
         ConfusionMatrix m = diff.difference();
         for (int t = 0; t < m.classes(); t++) {
             List<String> row = new ArrayList<>();
-            row.add(TrialSummary.CLASS_NAMES.get(t));
+            row.add(DatasetShape.CLASS_NAMES.get(t));
             for (int p = 0; p < m.classes(); p++) {
                 row.add(Long.toString(m.count(t, p)));
             }

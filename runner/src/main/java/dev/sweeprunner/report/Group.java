@@ -3,7 +3,7 @@ package dev.sweeprunner.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.sweeprunner.plan.ConfigHash;
+import dev.sweeprunner.spec.ConfigHash;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.sweeprunner.report;
 
+import dev.sweeprunner.spec.DatasetShape;
 import dev.sweeprunner.records.AtomicFiles;
 import dev.sweeprunner.records.ConfusionMatrix;
 import dev.sweeprunner.records.EpochConfusion;
@@ -140,8 +141,8 @@ public final class Plots {
     }
 
     private static HeatMapChart heatMap(String title, List<Number[]> cells) {
-        List<String> predicted = TrialSummary.CLASS_NAMES;
-        List<String> trueClasses = new ArrayList<>(TrialSummary.CLASS_NAMES);
+        List<String> predicted = DatasetShape.CLASS_NAMES;
+        List<String> trueClasses = new ArrayList<>(DatasetShape.CLASS_NAMES);
         java.util.Collections.reverse(trueClasses); // true class 0 at the top, like a printed matrix
         HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH + 100).height(HEIGHT + 200).title(title)
                 .xAxisTitle("predicted class").yAxisTitle("true class").build();

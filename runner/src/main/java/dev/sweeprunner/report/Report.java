@@ -1,5 +1,6 @@
 package dev.sweeprunner.report;
 
+import dev.sweeprunner.spec.DatasetShape;
 import dev.sweeprunner.records.AtomicFiles;
 import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.EpochRecord;
@@ -38,8 +39,6 @@ public final class Report {
     public static final String REPORT_MD = "report.md";
     public static final String CLASSES_CSV = "classes.csv";
     public static final String PLOTS_DIR = "plots";
-    /** The sweep's copy of its experiment file: name and description of the report. */
-    public static final String EXPERIMENT_YAML = "experiment.yaml";
     /** Made only on request ({@code runner report --diff}); regeneration keeps them. */
     public static final String DIFF_PREFIX = "confusion-diff-";
 
@@ -55,7 +54,7 @@ public final class Report {
         List<TrialSummary> trials = new ArrayList<>();
         for (TrialRecord trial : records) {
             trials.add(TrialSummary.of(new TrialResult(trial, store.readEpochs(trial.trialId()),
-                    store.readConfusion(trial.trialId(), TrialSummary.CLASS_NAMES))));
+                    store.readConfusion(trial.trialId(), DatasetShape.CLASS_NAMES))));
         }
         return new Results(experiment, description, trials, Group.of(trials));
     }

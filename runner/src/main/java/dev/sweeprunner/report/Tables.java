@@ -1,5 +1,6 @@
 package dev.sweeprunner.report;
 
+import dev.sweeprunner.spec.DatasetShape;
 import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.EpochsCsv;
 import dev.sweeprunner.records.TrialRecord;
@@ -114,7 +115,7 @@ public final class Tables {
         Table.Builder table = new Table.Builder().text("at").number("epoch").text("class").number("precision")
                 .number("recall").number("f1").number("support");
         for (EpochConfusion c : confusions) {
-            List<ClassMetrics.ClassRow> rows = ClassMetrics.rows(c.matrix(), TrialSummary.CLASS_NAMES);
+            List<ClassMetrics.ClassRow> rows = ClassMetrics.rows(c.matrix(), DatasetShape.CLASS_NAMES);
             List<ClassMetrics.ClassRow> all = new ArrayList<>(rows);
             long support = c.matrix().total();
             all.add(new ClassMetrics.ClassRow("macro avg", ClassMetrics.macro(rows, ClassMetrics.ClassRow::precision),

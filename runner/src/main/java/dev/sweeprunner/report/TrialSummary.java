@@ -1,6 +1,6 @@
 package dev.sweeprunner.report;
 
-import dev.sweeprunner.data.FashionMnist;
+import dev.sweeprunner.spec.DatasetShape;
 import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialRecord;
@@ -12,7 +12,6 @@ import java.util.Map;
 public record TrialSummary(TrialResult result, Map<Metric, Double> values) {
     /** The test accuracy Table 1's headline is about: "reaches 88% in 4 epochs". */
     public static final double HEADLINE_ACCURACY = 0.88;
-    public static final List<String> CLASS_NAMES = List.of(FashionMnist.CLASS_NAMES);
 
     public TrialSummary {
         values = Map.copyOf(values);
@@ -45,7 +44,7 @@ public record TrialSummary(TrialResult result, Map<Metric, Double> values) {
         result.confusion(EpochConfusion.At.LAST)
                 .filter(c -> result.last().map(EpochRecord::epoch).orElse(-1) == c.epoch())
                 .ifPresent(c -> {
-                    List<ClassMetrics.ClassRow> rows = ClassMetrics.rows(c.matrix(), CLASS_NAMES);
+                    List<ClassMetrics.ClassRow> rows = ClassMetrics.rows(c.matrix(), DatasetShape.CLASS_NAMES);
                     values.put(Metric.MACRO_F1, ClassMetrics.macro(rows, ClassMetrics.ClassRow::f1));
                     values.put(Metric.WEIGHTED_F1, ClassMetrics.weighted(rows, ClassMetrics.ClassRow::f1));
                 });

@@ -7,7 +7,7 @@ import dev.sweeprunner.TestData;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
 import dev.sweeprunner.records.TrialStore;
-import dev.sweeprunner.run.WorkerRunner;
+import dev.sweeprunner.sweep.WorkerRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

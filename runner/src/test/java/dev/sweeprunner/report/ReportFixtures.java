@@ -1,5 +1,6 @@
 package dev.sweeprunner.report;
 
+import dev.sweeprunner.spec.DatasetShape;
 import dev.sweeprunner.records.ConfusionMatrix;
 import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.EpochRecord;
@@ -85,7 +86,7 @@ public final class ReportFixtures {
                 r.epochs().forEach(writer::append);
             }
             if (!r.confusions().isEmpty()) {
-                store.writeConfusion(r.id(), TrialSummary.CLASS_NAMES, r.confusions());
+                store.writeConfusion(r.id(), DatasetShape.CLASS_NAMES, r.confusions());
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.sweeprunner.report;
 
+import dev.sweeprunner.spec.DatasetShape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sweeprunner.Golden;
@@ -44,11 +45,11 @@ class ReportFormatsTest {
     void confusionCsvRoundTrips() throws IOException {
         List<EpochConfusion> matrices = ReportFixtures.results().get(3).confusions();
         StringWriter out = new StringWriter();
-        ConfusionCsv.write(out, TrialSummary.CLASS_NAMES, matrices);
+        ConfusionCsv.write(out, DatasetShape.CLASS_NAMES, matrices);
         assertGolden("confusion.csv", out.toString());
         Path file = Files.createTempFile("confusion", ".csv");
         Files.writeString(file, out.toString());
-        assertEquals(matrices, ConfusionCsv.read(file, TrialSummary.CLASS_NAMES));
+        assertEquals(matrices, ConfusionCsv.read(file, DatasetShape.CLASS_NAMES));
         Files.delete(file);
     }
 

@@ -1,0 +1,474 @@
+package dev.sweeprunner.sweep;
+
+import dev.sweeprunner.train.TrialRunner;
+import dev.sweeprunner.train.ProgressListener;
+import dev.sweeprunner.UserError;
+import dev.sweeprunner.plan.Plan;
+import dev.sweeprunner.plan.Shard;
+import dev.sweeprunner.plan.TrialFilter;
+import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.AtomicFiles;
+import dev.sweeprunner.records.Claims;
+import dev.sweeprunner.records.TrialRecord;
+import dev.sweeprunner.records.TrialStatus;
+import dev.sweeprunner.records.TrialStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * Runs a plan: picks the trials still to run (skipping completed ones, and failed ones unless
+ * asked), claims each before it runs so that no two sweeps on one directory run the same trial,
+ * hands them to its runners (worker JVMs, N at a time), applies the failure policy, and tells its
+ * {@link SweepListener} when a slot runs out of work and when the sweep ends (the caller writes
+ * the report then: the sweep knows nothing of reports). Ctrl-C or SIGTERM stops the running trials at the next batch; they
+ * are recorded as interrupted and the next sweep runs them again.
+ */
+public final class Sweep {
+    /** How long a claim lives without renewal: a crashed sweep's trials are free again after this. */
+    public static final Duration DEFAULT_LEASE = Duration.ofMinutes(2);
+    /** How long Ctrl-C waits for running trials to record themselves. */
+    private static final long STOP_GRACE_SECONDS = 120;
+
+    /**
+     * What to run and how. {@code workers} = trials at once, each in its own JVM (0: in this JVM,
+     * without isolation); {@code maxFailures} = stop starting trials after this many failed.
+     */
+    public record Options(Path resultsDir, boolean fresh, boolean progress, int workers, Shard shard,
+            TrialFilter selection, boolean retryFailed, int maxFailures, boolean failFast, Duration lease) {
+        public static Options defaults(Path resultsDir) {
+            return new Options(resultsDir, false, false, 1, Shard.ALL, TrialFilter.ALL, false, Integer.MAX_VALUE, false, DEFAULT_LEASE);
+        }
+
+        public Options withFresh(boolean value) {
+            return new Options(resultsDir, value, progress, workers, shard, selection, retryFailed, maxFailures, failFast, lease);
+        }
+
+        public Options withWorkers(int value) {
+            return new Options(resultsDir, fresh, progress, value, shard, selection, retryFailed, maxFailures, failFast, lease);
+        }
+
+        public Options withShard(Shard value) {
+            return new Options(resultsDir, fresh, progress, workers, value, selection, retryFailed, maxFailures, failFast, lease);
+        }
+
+        public Options withSelection(TrialFilter value) {
+            return new Options(resultsDir, fresh, progress, workers, shard, value, retryFailed, maxFailures, failFast, lease);
+        }
+
+        public Options withRetryFailed(boolean value) {
+            return new Options(resultsDir, fresh, progress, workers, shard, selection, value, maxFailures, failFast, lease);
+        }
+
+        public Options withFailurePolicy(int max, boolean fast) {
+            return new Options(resultsDir, fresh, progress, workers, shard, selection, retryFailed, max, fast, lease);
+        }
+
+        public Options withProgress(boolean value) {
+            return new Options(resultsDir, fresh, value, workers, shard, selection, retryFailed, maxFailures, failFast, lease);
+        }
+
+        public Options withLease(Duration value) {
+            return new Options(resultsDir, fresh, progress, workers, shard, selection, retryFailed, maxFailures, failFast, value);
+        }
+    }
+
+    /** How the sweep's trials ended; {@code skipped} were done before, {@code elsewhere} claimed by another sweep. */
+    public record Outcome(int completed, int diverged, int failed, int interrupted, int skipped, int elsewhere) {
+        @Override
+        public String toString() {
+            return String.format("%d completed, %d diverged, %d failed, %d interrupted; %d done before, "
+                    + "%d run by another sweep", completed, diverged, failed, interrupted, skipped, elsewhere);
+        }
+    }
+
+    /** Makes the runner for one slot of the sweep (a worker JVM, or this JVM). */
+    @FunctionalInterface
+    public interface RunnerFactory {
+        /** {@code slots}: trials this sweep runs at once (each slot's share of the cores follows from it). */
+        TrialRunner create(Plan plan, TrialStore store, ProgressListener progress, int slots);
+    }
+
+    private final PrintStream out;
+    private final RunnerFactory runners;
+    private final SweepListener listener;
+
+    public Sweep(PrintStream out, RunnerFactory runners) {
+        this(out, runners, SweepListener.NONE);
+    }
+
+    public Sweep(PrintStream out, RunnerFactory runners, SweepListener listener) {
+        this.out = out;
+        this.runners = runners;
+        this.listener = listener;
+    }
+
+    private static String selectionLabel(Options options) {
+        List<String> parts = new ArrayList<>();
+        if (!options.shard().equals(Shard.ALL)) {
+            parts.add("Shard " + options.shard());
+        }
+        options.selection().wanted().forEach((key, values) -> parts.add("--only " + key + "=" + String.join(",", values)));
+        return String.join(", ", parts);
+    }
+
+    public Outcome run(Plan plan, Options options) {
+        if (options.fresh()) {
+            moveAside(options.resultsDir());
+        }
+        TrialStore store = new TrialStore(options.resultsDir());
+        keepExperimentFile(plan, options.resultsDir());
+        List<Trial> mine = options.shard().of(options.selection().select(plan.trials()));
+        if (!options.shard().equals(Shard.ALL) || !options.selection().equals(TrialFilter.ALL)) {
+            out.printf("%s: %d of the plan's %d trials%n", selectionLabel(options), mine.size(), plan.trials().size());
+        }
+        Map<TrialStatus, AtomicInteger> ended = new EnumMap<>(TrialStatus.class);
+        for (TrialStatus status : TrialStatus.values()) {
+            ended.put(status, new AtomicInteger());
+        }
+        AtomicInteger skipped = new AtomicInteger();
+        AtomicInteger elsewhere = new AtomicInteger();
+        List<Trial> pending = select(plan, mine, store, options.retryFailed(), skipped);
+        // Ctrl-C / SIGTERM: stop the running trials, then let this method finish (sweep-end listener included)
+        CountDownLatch finished = new CountDownLatch(1);
+        Dispatch dispatch = new Dispatch(plan, store, options, ended, skipped, elsewhere);
+        Thread hook = new Thread(() -> {
+            dispatch.stopAll("stopping: running trials keep their finished epochs and end interrupted");
+            awaitQuietly(finished);
+        }, "sweep-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            if (!pending.isEmpty()) {
+                dispatch.run(pending);
+            } else {
+                out.println("Nothing to run: every trial is done" + (options.retryFailed() ? " or never started"
+                        : "") + "; --fresh measures again.");
+            }
+            listener.onSweepEnd(plan, store);
+        } finally {
+            dispatch.closeRunners();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook is running and has waited for us
+            }
+        }
+        return new Outcome(ended.get(TrialStatus.COMPLETED).get(), ended.get(TrialStatus.DIVERGED).get(),
+                ended.get(TrialStatus.FAILED).get(), ended.get(TrialStatus.INTERRUPTED).get(), skipped.get(),
+                elsewhere.get());
+    }
+
+    /**
+     * The trials to run, in plan order. Completed and diverged ones are done; failed ones are final
+     * unless {@code retryFailed}, which runs only the failed and the interrupted ones.
+     */
+    private List<Trial> select(Plan plan, List<Trial> trials, TrialStore store, boolean retryFailed,
+            AtomicInteger skipped) {
+        List<Trial> pending = new ArrayList<>();
+        int neverStarted = 0;
+        for (Trial trial : trials) {
+            String label = String.format("[%d/%d] trial %s", trial.index() + 1, plan.trials().size(), trial.id());
+            Optional<TrialRecord> earlier = store.read(trial.id()).filter(r -> r.configHash().equals(trial.configHash()));
+            if (earlier.isEmpty()) {
+                if (retryFailed) {
+                    neverStarted++;
+                } else {
+                    pending.add(trial);
+                }
+                continue;
+            }
+            TrialRecord r = earlier.get();
+            switch (r.status()) {
+                case COMPLETED -> {
+                    out.printf("%s already completed (%s); skipped%n", label, r.finishedAt());
+                    skipped.incrementAndGet();
+                }
+                case FAILED, DIVERGED -> {
+                    if (retryFailed && r.status() == TrialStatus.FAILED) {
+                        out.printf("%s failed earlier (%s); it runs again%n", label, r.error());
+                        pending.add(trial);
+                    } else {
+                        out.printf("%s %s earlier (%s); skipped%s%n", label, r.status().csvName(), r.error(),
+                                r.status() == TrialStatus.FAILED ? " (--retry-failed runs it again)" : "");
+                        skipped.incrementAndGet();
+                    }
+                }
+                case RUNNING, INTERRUPTED -> {
+                    out.printf("%s was %s after %d epoch(s); it runs again from epoch 1%n", label,
+                            r.status() == TrialStatus.RUNNING ? "stopped" : "interrupted",
+                            store.readEpochs(trial.id()).size());
+                    pending.add(trial);
+                }
+            }
+        }
+        if (neverStarted > 0) {
+            out.printf("--retry-failed: %d trial(s) never started are left for a plain sweep%n", neverStarted);
+        }
+        return pending;
+    }
+
+    /**
+     * One slot runs trials in plan order (first results first). Several take the costliest first
+     * (longest-processing-time order, ties in plan order), so that no long trial starts last while
+     * the other slots sit idle.
+     */
+    static List<Trial> startOrder(List<Trial> pending, int slots) {
+        return slots == 1 ? pending
+                : pending.stream().sorted(Comparator.comparingDouble(Trial::estimatedWork).reversed()).toList();
+    }
+
+    /** One sweep's run of its pending trials over its slots. */
+    private final class Dispatch {
+        private final Plan plan;
+        private final TrialStore store;
+        private final Options options;
+        private final Claims claims;
+        private final Map<TrialStatus, AtomicInteger> ended;
+        private final AtomicInteger skipped;
+        private final AtomicInteger elsewhere;
+        private final AtomicBoolean stopping = new AtomicBoolean();
+        private final Set<Claims.Claim> held = ConcurrentHashMap.newKeySet();
+        private final List<TrialRunner> slots = new ArrayList<>();
+        /** Slots with a trial in hand. */
+        private final AtomicInteger training = new AtomicInteger();
+        private final AtomicBoolean firstIdleTaken = new AtomicBoolean();
+
+        Dispatch(Plan plan, TrialStore store, Options options, Map<TrialStatus, AtomicInteger> ended,
+                AtomicInteger skipped, AtomicInteger elsewhere) {
+            this.plan = plan;
+            this.store = store;
+            this.options = options;
+            this.claims = new Claims(store, options.lease());
+            this.ended = ended;
+            this.skipped = skipped;
+            this.elsewhere = elsewhere;
+        }
+
+        void run(List<Trial> pending) {
+            int count = Math.max(1, Math.min(options.workers(), pending.size()));
+            long epochs = pending.stream().mapToLong(t -> t.config().epochs()).sum();
+            // one bar needs one stream of progress: with several workers the per-epoch lines suffice
+            ProgressListener progress = options.progress() && count == 1
+                    ? new ProgressListener(pending.size(), epochs) : null;
+            out.printf("Running %d trial(s), %d at a time%s%n", pending.size(), count,
+                    options.workers() == 0 ? " in this JVM" : " in worker JVMs");
+            ConcurrentLinkedQueue<Trial> queue = new ConcurrentLinkedQueue<>(startOrder(pending, count));
+            long renewMillis = Math.max(1, options.lease().toMillis() / 3);
+            ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(daemon("claim-lease"));
+            heartbeat.scheduleAtFixedRate(() -> held.forEach(claims::renew), renewMillis, renewMillis,
+                    TimeUnit.MILLISECONDS);
+            ExecutorService pool = Executors.newFixedThreadPool(count, daemon("sweep-slot"));
+            try {
+                List<Future<?>> work = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    TrialRunner runner = runners.create(plan, store, progress, count);
+                    synchronized (slots) {
+                        slots.add(runner);
+                        if (stopping.get()) {
+                            runner.stop();
+                        }
+                    }
+                    work.add(pool.submit(() -> {
+                        try {
+                            Trial trial;
+                            while (!stopping.get() && (trial = nextTrial(queue)) != null) {
+                                try {
+                                    runClaimed(trial, runner);
+                                } finally {
+                                    training.decrementAndGet();
+                                }
+                            }
+                        } catch (RuntimeException e) {
+                            stopAll("stopping: " + e.getMessage()); // e.g. a user error: the other slots stop too
+                            throw e;
+                        } finally {
+                            runner.finishInput(); // its JVM exits while the others train or the report is written
+                        }
+                        firstIdle();
+                        return null;
+                    }));
+                }
+                for (Future<?> f : work) {
+                    rethrow(f);
+                }
+            } finally {
+                pool.shutdownNow();
+                heartbeat.shutdownNow();
+                held.forEach(claims::release);
+            }
+        }
+
+        private Trial nextTrial(ConcurrentLinkedQueue<Trial> queue) {
+            Trial trial = queue.poll();
+            if (trial != null) {
+                training.incrementAndGet();
+            }
+            return trial;
+        }
+
+        /**
+         * The first slot left without work while others still train tells the listener: the core
+         * it freed can do end-of-sweep work early (the CLI writes a preview report there).
+         */
+        private void firstIdle() {
+            if (stopping.get() || training.get() == 0 || !firstIdleTaken.compareAndSet(false, true)) {
+                return;
+            }
+            listener.onFirstIdleSlot(plan, store);
+        }
+
+        private void runClaimed(Trial trial, TrialRunner runner) {
+            Optional<Claims.Claim> claim = claims.tryClaim(trial.id());
+            if (claim.isEmpty()) {
+                out.printf("[%d/%d] trial %s is being run by another sweep (%s); skipped%n", trial.index() + 1,
+                        plan.trials().size(), trial.id(), claims.holder(trial.id()).orElse("?"));
+                elsewhere.incrementAndGet();
+                return;
+            }
+            held.add(claim.get());
+            try {
+                // another sweep may have finished it between our listing and our claim
+                Optional<TrialRecord> now = store.read(trial.id());
+                if (now.filter(r -> r.status() == TrialStatus.COMPLETED && r.configHash().equals(trial.configHash()))
+                        .isPresent()) {
+                    skipped.incrementAndGet();
+                    return;
+                }
+                TrialStatus status = runner.run(trial);
+                ended.get(status).incrementAndGet();
+                if (status == TrialStatus.FAILED) {
+                    applyFailurePolicy();
+                }
+            } finally {
+                held.remove(claim.get());
+                claims.release(claim.get());
+            }
+        }
+
+        private void applyFailurePolicy() {
+            int failed = ended.get(TrialStatus.FAILED).get();
+            if (options.failFast()) {
+                stopAll("--fail-fast: a trial failed; stopping the others");
+            } else if (failed >= options.maxFailures() && stopping.compareAndSet(false, true)) {
+                out.printf("--max-failures %d reached: no new trials start; running ones finish%n",
+                        options.maxFailures());
+            }
+        }
+
+        /** Waits for every slot's runner to end (worker JVMs to exit). */
+        void closeRunners() {
+            List<TrialRunner> all;
+            synchronized (slots) {
+                all = List.copyOf(slots); // not held while waiting: Ctrl-C must still reach stopAll
+            }
+            all.forEach(TrialRunner::close);
+        }
+
+        private void stopAll(String why) {
+            if (stopping.compareAndSet(false, true)) {
+                out.println(why);
+            }
+            synchronized (slots) {
+                slots.forEach(TrialRunner::stop);
+            }
+        }
+    }
+
+    private static void rethrow(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Whether a live progress bar makes sense: a terminal, not CI (see {@link ProgressListener}). */
+    public static boolean interactive() {
+        return ProgressListener.interactive();
+    }
+
+    /**
+     * A copy of the experiment file beside its results: what was asked for stays with what was
+     * measured, and {@code runner report DIR} takes the experiment's name and description from it.
+     */
+    private static void keepExperimentFile(Plan plan, Path resultsDir) {
+        if (!Files.isRegularFile(plan.spec().file())) {
+            return; // a spec built in memory (tests) has no file to keep
+        }
+        try {
+            String text = Files.readString(plan.spec().file());
+            AtomicFiles.write(resultsDir.resolve(TrialStore.EXPERIMENT_YAML), writer -> writer.write(text));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + plan.spec().file() + " to " + resultsDir, e);
+        }
+    }
+
+    /** {@code --fresh}: earlier results move to a dated sibling directory; nothing is deleted. */
+    private void moveAside(Path resultsDir) {
+        if (!Files.isDirectory(resultsDir) || isEmpty(resultsDir)) {
+            return;
+        }
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path target = resultsDir.resolveSibling(resultsDir.getFileName() + ".before-" + stamp);
+        try {
+            Files.move(resultsDir, target);
+        } catch (IOException e) {
+            throw new UserError("--fresh: cannot move " + resultsDir + " aside to " + target + " (" + e.getMessage() + ")");
+        }
+        out.println("--fresh: earlier results moved to " + target);
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.sweeprunner.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import dev.sweeprunner.UserError;
+import dev.sweeprunner.data.FashionMnist;
+import dev.sweeprunner.plan.Plan;
+import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.Provenance;
+import dev.sweeprunner.records.TrialStatus;
+import dev.sweeprunner.records.TrialStore;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * Trains in this JVM: what a worker JVM does for each trial it is sent, and what
+ * {@code --workers 0} does without isolation. Engine, device and data are set up on the first
+ * trial and kept for the next ones.
+ */
+public final class InProcessRunner implements TrialRunner {
+    private final Plan plan;
+    private final TrialStore store;
+    private final PrintStream out;
+    private final DeviceChoice deviceChoice;
+    private final Supplier<FashionMnist> dataSource;
+    private final List<TrialListener> extraListeners;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private Device device;
+    private Provenance provenance;
+    private TrainingData arrays;
+    private TrainingData.Partition arraysPartition;
+
+    /** {@code extraListeners} (progress, worker protocol) see every trial after the console and records. */
+    public InProcessRunner(Plan plan, TrialStore store, PrintStream out, DeviceChoice deviceChoice,
+            Supplier<FashionMnist> dataSource, List<TrialListener> extraListeners) {
+        this.plan = plan;
+        this.store = store;
+        this.out = out;
+        this.deviceChoice = deviceChoice;
+        this.dataSource = dataSource;
+        this.extraListeners = List.copyOf(extraListeners);
+    }
+
+    @Override
+    public TrialStatus run(Trial trial) {
+        if (stopRequested.get()) {
+            return TrialStatus.INTERRUPTED;
+        }
+        start(trial);
+        TrainingData.Partition partition = TrainingData.Partition.of(trial.config());
+        if (!partition.equals(arraysPartition)) {
+            arrays.close(); // one set of arrays at a time: each is ~250 MB of float32 pixels
+            arraysPartition = null; // if creating the next set fails, the next trial tries again
+            arrays = TrainingData.create(dataSource.get(), partition, device);
+            arraysPartition = partition;
+        }
+        List<TrialListener> listeners = new ArrayList<>(extraListeners); // first: a progress bar clears first
+        listeners.add(new ConsoleListener(out, plan.trials().size()));
+        listeners.add(new RecordingListener(store, plan.spec().name(), provenance));
+        try {
+            new TrainingLoop(device, stopRequested::get).train(trial, arrays, TrialListener.all(listeners));
+            return TrialStatus.COMPLETED;
+        } catch (UserError e) {
+            throw e;
+        } catch (RuntimeException | OutOfMemoryError e) {
+            return TrialStopped.statusOf(e); // the listeners recorded it; the next trial still runs
+        }
+    }
+
+    /** Loads the engine and the data now rather than at the first trial (a worker says READY after). */
+    public void prepare() {
+        if (!plan.trials().isEmpty()) {
+            start(plan.trials().get(0));
+        }
+    }
+
+    /** The engine, device and the first trial's data arrays, made once. */
+    private void start(Trial first) {
+        if (arrays != null) {
+            return;
+        }
+        // reading and checking the files (~0.8 s) overlaps loading the native engine (~0.7 s)
+        CompletableFuture<FashionMnist> files = CompletableFuture.supplyAsync(dataSource::get);
+        Engine engine = Engine.getInstance();
+        device = deviceChoice.resolve(engine);
+        provenance = RunEnvironment.capture(engine, device);
+        out.printf("Training on %s (%s %s, %d intra-op threads)%n", provenance.device(), provenance.engine(),
+                provenance.pytorchVersion(), provenance.intraOpThreads());
+        arraysPartition = TrainingData.Partition.of(first.config());
+        arrays = TrainingData.create(joined(files), arraysPartition, device);
+    }
+
+    /** The loaded files, or the loader's own exception (a UserError for missing files stays one). */
+    private static FashionMnist joined(CompletableFuture<FashionMnist> files) {
+        try {
+            return files.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void stop() {
+        stopRequested.set(true);
+    }
+
+    @Override
+    public void close() {
+        if (arrays != null) {
+            arrays.close();
+            arrays = null;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.sweeprunner.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.sweeprunner.records.Provenance;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/** Versions, machine and code identity for provenance and {@code runner info}. */
+public final class RunEnvironment {
+    /** Set by the Makefile and tests; on its own the runner stays offline too. */
+    public static final String OFFLINE_PROPERTY = "ai.djl.offline";
+    private static final long GIT_TIMEOUT_SECONDS = 5;
+    private static final String UNKNOWN = "unknown";
+
+    private RunEnvironment() {}
+
+    /** Makes any accidental native or model download fail at once, and skips DJL's telemetry. */
+    public static void forceOffline() {
+        if (System.getProperty(OFFLINE_PROPERTY) == null) {
+            System.setProperty(OFFLINE_PROPERTY, "true");
+        }
+    }
+
+    public static Properties versions() {
+        Properties properties = new Properties();
+        try (InputStream in = RunEnvironment.class.getResourceAsStream("/runner-versions.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            // versions stay unknown; nothing else depends on them
+        }
+        return properties;
+    }
+
+    public static Provenance capture(Engine engine, Device device) {
+        Properties versions = versions();
+        String commit = git("rev-parse", "HEAD");
+        boolean dirty = !UNKNOWN.equals(commit) && !git("status", "--porcelain", "--untracked-files=no").isEmpty();
+        return new Provenance(
+                versions.getProperty("runner.version", UNKNOWN),
+                commit,
+                dirty,
+                Engine.getDjlVersion(),
+                engine.getVersion(),
+                engine.getEngineName(),
+                deviceName(device),
+                JniUtils.getNumThreads(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                hostName(),
+                cpuModel(),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /** "cpu" or "gpu:0", the form the CSV device column uses. */
+    public static String deviceName(Device device) {
+        return device.isGpu() ? device.getDeviceType() + ":" + device.getDeviceId() : device.getDeviceType();
+    }
+
+    static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return System.getenv().getOrDefault("HOSTNAME", UNKNOWN);
+        }
+    }
+
+    static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith("model name"))
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                    .findFirst().orElse(UNKNOWN);
+        } catch (IOException e) {
+            return UNKNOWN;
+        }
+    }
+
+    /** A git answer for the working directory, or "unknown" outside a repository or without git. */
+    static String git(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(false)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!process.waitFor(GIT_TIMEOUT_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                return UNKNOWN;
+            }
+            return out;
+        } catch (IOException e) {
+            return UNKNOWN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return UNKNOWN;
+        }
+    }
+}

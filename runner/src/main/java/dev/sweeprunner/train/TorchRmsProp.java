@@ -1,0 +1,60 @@
+package dev.sweeprunner.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * torch.optim.RMSprop (not centred), which DJL's PyTorch engine lacks:
+ * {@code g += wd*w; s = alpha*s + (1-alpha)*g²; b = momentum*b + g/(sqrt(s)+eps); w -= lr*b}
+ * (without momentum, {@code w -= lr*g/(sqrt(s)+eps)}).
+ */
+public final class TorchRmsProp extends Optimizer {
+    /** PyTorch's defaults for RMSprop. */
+    public static final float DEFAULT_ALPHA = 0.99f;
+    public static final float DEFAULT_EPSILON = 1e-8f;
+
+    private final ParameterTracker learningRate;
+    private final float alpha;
+    private final float epsilon;
+    private final float momentum;
+    private final float weightDecay;
+    private final Map<String, Map<Device, NDArray>> squareAverages = new ConcurrentHashMap<>();
+    private final Map<String, Map<Device, NDArray>> momentumBuffers = new ConcurrentHashMap<>();
+
+    public TorchRmsProp(ParameterTracker learningRate, float momentum, float weightDecay) {
+        super(Optimizer.sgd().setLearningRateTracker(learningRate)); // the base only keeps update counts
+        this.learningRate = learningRate;
+        this.alpha = DEFAULT_ALPHA;
+        this.epsilon = DEFAULT_EPSILON;
+        this.momentum = momentum;
+        this.weightDecay = weightDecay;
+    }
+
+    @Override
+    public void update(String parameterId, NDArray weight, NDArray grad) {
+        float lr = learningRate.getNewValue(parameterId, updateCount(parameterId));
+        NDArray square = withDefaultState(squareAverages, parameterId, weight.getDevice(), k -> weight.zerosLike());
+        try (NDArray g = weightDecay == 0 ? grad.duplicate() : grad.add(weight.mul(weightDecay));
+                NDArray gSquared = g.square();
+                NDArray denominator = square.muli(alpha).addi(gSquared.muli(1 - alpha)).sqrt().addi(epsilon);
+                NDArray step = g.div(denominator)) {
+            if (momentum > 0) {
+                NDArray buffer = withDefaultState(momentumBuffers, parameterId, weight.getDevice(), k -> weight.zerosLike());
+                buffer.muli(momentum).addi(step);
+                try (NDArray scaled = buffer.mul(lr)) {
+                    weight.subi(scaled);
+                }
+            } else {
+                weight.subi(step.muli(lr));
+            }
+        }
+        // DJL's own optimizers clear the gradient inside their update; the trainer relies on it.
+        JniUtils.zeroGrad((PtNDArray) weight);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.sweeprunner.train;
+
+import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.TrialStatus;
+
+/** Runs trials one after another, in this JVM or in a worker JVM; a sweep runs one per slot. */
+public interface TrialRunner extends AutoCloseable {
+    /** Blocks until the trial has ended and its records are written; returns how it ended. */
+    TrialStatus run(Trial trial);
+
+    /** Asks the running trial to stop (it ends interrupted, its finished epochs kept); returns at once. */
+    void stop();
+
+    /**
+     * No more trials will come: a worker JVM may start to exit now. {@link #close()} waits for it,
+     * so that the sweep can write its report meanwhile.
+     */
+    default void finishInput() {
+    }
+
+    @Override
+    void close();
+}
