@@ -26,6 +26,8 @@ public final class TorchRmsProp extends Optimizer {
     private final float weightDecay;
     private final Map<String, Map<Device, NDArray>> squareAverages = new ConcurrentHashMap<>();
     private final Map<String, Map<Device, NDArray>> momentumBuffers = new ConcurrentHashMap<>();
+    /** Scalar operands per device, made once: no host-to-device copy per parameter and step. */
+    private final Map<Device, DeviceScalars> scalars = new ConcurrentHashMap<>();
 
     public TorchRmsProp(ParameterTracker learningRate, float momentum, float weightDecay) {
         super(Optimizer.sgd().setLearningRateTracker(learningRate)); // the base only keeps update counts
@@ -40,18 +42,22 @@ public final class TorchRmsProp extends Optimizer {
     public void update(String parameterId, NDArray weight, NDArray grad) {
         float lr = learningRate.getNewValue(parameterId, updateCount(parameterId));
         NDArray square = withDefaultState(squareAverages, parameterId, weight.getDevice(), k -> weight.zerosLike());
-        try (NDArray g = weightDecay == 0 ? grad.duplicate() : grad.add(weight.mul(weightDecay));
+        // the manager of the first parameter seen on a device outlives the trainer's steps
+        DeviceScalars s = scalars.computeIfAbsent(weight.getDevice(), d -> new DeviceScalars(weight.getManager()));
+        try (NDArray g = weightDecay == 0 ? grad.duplicate() : grad.add(weight.mul(s.of(weightDecay)));
                 NDArray gSquared = g.square();
-                NDArray denominator = square.muli(alpha).addi(gSquared.muli(1 - alpha)).sqrt().addi(epsilon);
+                NDArray denominator = square.muli(s.of(alpha)).addi(gSquared.muli(s.of(1 - alpha))).sqrt()
+                        .addi(s.of(epsilon));
                 NDArray step = g.div(denominator)) {
+            // lr is a schedule's value: a new one costs one copy, at most once per schedule change
             if (momentum > 0) {
                 NDArray buffer = withDefaultState(momentumBuffers, parameterId, weight.getDevice(), k -> weight.zerosLike());
-                buffer.muli(momentum).addi(step);
-                try (NDArray scaled = buffer.mul(lr)) {
+                buffer.muli(s.of(momentum)).addi(step);
+                try (NDArray scaled = buffer.mul(s.of(lr))) {
                     weight.subi(scaled);
                 }
             } else {
-                weight.subi(step.muli(lr));
+                weight.subi(step.muli(s.of(lr)));
             }
         }
         // DJL's own optimizers clear the gradient inside their update; the trainer relies on it.

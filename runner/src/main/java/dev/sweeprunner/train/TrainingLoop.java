@@ -37,8 +37,11 @@ import java.util.function.BooleanSupplier;
 /**
  * The one training loop, for every model. Data stays on the device; each epoch gathers the
  * shuffled training set once and slices batches from it. Loss and accuracy are summed on the
- * device and read once per epoch, so there is no host synchronisation inside an epoch. Every
- * epoch also records the test set's confusion matrix.
+ * device and read once per epoch; scalar operands are made once per epoch or pass on the device
+ * ({@link DeviceScalars}), so inside an epoch no batch copies anything between host and device
+ * or waits for the device, apart from the divergence check every
+ * {@value #DIVERGENCE_CHECK_BATCHES} batches. Every epoch also records the test set's confusion
+ * matrix.
  */
 public final class TrainingLoop {
     /**
@@ -231,7 +234,9 @@ public final class TrainingLoop {
             int batchSize, Random shuffle, Augmentation augmentation, BatchProgress progress) {
         int count = split.size();
         int batches = (count - MIN_TRAIN_BATCH) / batchSize + 1;
-        try (NDManager epoch = split.images().getManager().newSubManager()) {
+        try (NDManager epoch = split.images().getManager().newSubManager();
+                DeviceScalars scalars = new DeviceScalars(epoch)) {
+            // the epoch's data order: one host-to-device copy per epoch, before its first batch
             NDArray order = epoch.create(Shuffle.permutation(count, shuffle));
             NDArray images = split.images().get(order);
             NDArray labels = split.labels().get(order);
@@ -245,7 +250,7 @@ public final class TrainingLoop {
                 try (NDManager batch = epoch.newSubManager()) {
                     NDArray x = rows(images, start, end, batch);
                     if (augmentation.enabled()) {
-                        x = augmentation.apply(x, batch);
+                        x = augmentation.apply(x, batch, scalars);
                     }
                     x = layout.apply(x);
                     NDArray y = rows(labels, start, end, batch);
@@ -257,7 +262,7 @@ public final class TrainingLoop {
                         collector.backward(batchLoss);
                     }
                     trainer.step();
-                    lossSum.addi(batchLoss.stopGradient().mul(end - start));
+                    lossSum.addi(batchLoss.stopGradient().mul(scalars.of(end - start)));
                     correct.addi(logits.stopGradient().argMax(1).eq(y).sum());
                     seen += end - start;
                 }
@@ -280,7 +285,8 @@ public final class TrainingLoop {
         autogradOnlyInCollectors();
         int count = split.size();
         int classes = DatasetShape.CLASSES;
-        try (NDManager pass = split.images().getManager().newSubManager()) {
+        try (NDManager pass = split.images().getManager().newSubManager();
+                DeviceScalars scalars = new DeviceScalars(pass)) {
             NDArray lossSum = pass.zeros(new Shape(), DataType.FLOAT32);
             NDArray cells = pass.zeros(new Shape(classes * classes), DataType.INT64);
             for (int start = 0; start < count; start += evalBatch) {
@@ -290,8 +296,8 @@ public final class TrainingLoop {
                     NDArray y = rows(split.labels(), start, end, batch);
                     NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
                     NDArray batchLoss = loss.evaluate(new NDList(y), new NDList(logits));
-                    lossSum.addi(batchLoss.mul(end - start));
-                    NDArray cell = y.mul(classes).add(logits.argMax(1));
+                    lossSum.addi(batchLoss.mul(scalars.of(end - start)));
+                    NDArray cell = y.mul(scalars.of(classes)).add(logits.argMax(1));
                     cells.addi(cell.oneHot(classes * classes, DataType.INT64).sum(new int[] {0}));
                 }
             }

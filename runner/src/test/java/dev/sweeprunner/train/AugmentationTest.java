@@ -20,7 +20,8 @@ class AugmentationTest {
     @Test
     void flipWithProbabilityOneMirrorsLeftRight() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            float[] out = new Augmentation(1, 0, 0).apply(pattern(manager, 3), manager).toFloatArray();
+            float[] out = new Augmentation(1, 0, 0).apply(pattern(manager, 3), manager,
+                    new DeviceScalars(manager)).toFloatArray();
             for (int image = 0; image < 3; image++) {
                 for (int row = 0; row < SIDE; row++) {
                     for (int col = 0; col < SIDE; col++) {
@@ -37,7 +38,7 @@ class AugmentationTest {
         assertFalse(none.enabled());
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray batch = pattern(manager, 2);
-            assertArrayEquals(batch.toFloatArray(), none.apply(batch, manager).toFloatArray());
+            assertArrayEquals(batch.toFloatArray(), none.apply(batch, manager, new DeviceScalars(manager)).toFloatArray());
         }
     }
 
@@ -46,7 +47,8 @@ class AugmentationTest {
         Engine.getInstance().setRandomSeed(7);
         try (NDManager manager = NDManager.newBaseManager()) {
             int images = 64;
-            float[] out = new Augmentation(0.5, 0, 0).apply(pattern(manager, images), manager).toFloatArray();
+            float[] out = new Augmentation(0.5, 0, 0).apply(pattern(manager, images), manager,
+                    new DeviceScalars(manager)).toFloatArray();
             int flipped = 0;
             for (int image = 0; image < images; image++) {
                 float topLeft = out[image * SIDE * SIDE];
@@ -62,7 +64,8 @@ class AugmentationTest {
     void rotationByNinetyDegrees() {
         try (NDManager manager = NDManager.newBaseManager()) {
             float[] out = Augmentation.resample(pattern(manager, 1), manager.create(new float[] {(float) (Math.PI / 2)},
-                    new Shape(1, 1)), manager.zeros(new Shape(1, 1)), manager.zeros(new Shape(1, 1)), manager)
+                    new Shape(1, 1)), manager.zeros(new Shape(1, 1)), manager.zeros(new Shape(1, 1)), manager,
+                    new DeviceScalars(manager))
                     .toFloatArray();
             for (int row = 0; row < SIDE; row++) {
                 for (int col = 0; col < SIDE; col++) {
@@ -79,7 +82,8 @@ class AugmentationTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray ones = manager.ones(new Shape(1, 1, SIDE, SIDE));
             float[] out = Augmentation.resample(ones, manager.create(new float[] {(float) Math.toRadians(30)},
-                    new Shape(1, 1)), manager.zeros(new Shape(1, 1)), manager.zeros(new Shape(1, 1)), manager)
+                    new Shape(1, 1)), manager.zeros(new Shape(1, 1)), manager.zeros(new Shape(1, 1)), manager,
+                    new DeviceScalars(manager))
                     .toFloatArray();
             assertEquals(1f, out[14 * SIDE + 14], 1e-5f);
             assertEquals(0f, out[0], 1e-5f, "a corner comes from outside the turned image");
@@ -97,7 +101,7 @@ class AugmentationTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             float[] out = Augmentation.resample(pattern(manager, 1), manager.zeros(new Shape(1, 1)),
                     manager.create(new float[] {2}, new Shape(1, 1)), manager.create(new float[] {-1}, new Shape(1, 1)),
-                    manager).toFloatArray();
+                    manager, new DeviceScalars(manager)).toFloatArray();
             for (int row = 0; row < SIDE; row++) {
                 for (int col = 0; col < SIDE; col++) {
                     int fromRow = row - 1;
@@ -116,7 +120,8 @@ class AugmentationTest {
         int padding = 2;
         try (NDManager manager = NDManager.newBaseManager()) {
             int images = 32;
-            float[] out = new Augmentation(0, 0, padding).apply(pattern(manager, images), manager).toFloatArray();
+            float[] out = new Augmentation(0, 0, padding).apply(pattern(manager, images), manager,
+                    new DeviceScalars(manager)).toFloatArray();
             Set<String> shifts = new HashSet<>();
             for (int image = 0; image < images; image++) {
                 shifts.add(shiftOf(out, image, padding));
