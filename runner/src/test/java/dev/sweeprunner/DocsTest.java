@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeprunner.spec.Choice;
+import dev.sweeprunner.spec.DataSettings;
 import dev.sweeprunner.spec.TrialField;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -15,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -43,8 +45,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The README and docs/ stay readable and true: the README stays short, every relative link
  * (file and #anchor) resolves inside the repository, and the experiment file reference lists
- * every key of the field registry with the registry's default. Markdown is parsed with
- * commonmark-java, and anchors are generated the way GitHub renders headings.
+ * every key of the field registry with the registry's default (and the data section's defaults
+ * with the parser's). Markdown is parsed with commonmark-java, and anchors are generated the way
+ * GitHub renders headings.
  */
 class DocsTest {
     /** The README is the front page: past ~25 KB it turns back into a reference manual (docs/ holds that). */
@@ -110,7 +113,7 @@ class DocsTest {
     /** One case per registry field: listed in docs/experiment-file.md with the registry's default. */
     @TestFactory
     Stream<DynamicTest> experimentFileReferenceMatchesTheRegistry() throws IOException {
-        Map<String, String> documented = trialFieldTable(root().resolve("docs/experiment-file.md"));
+        Map<String, String> documented = defaultsTable(root().resolve("docs/experiment-file.md"), "applies to");
         Set<String> registry = new HashSet<>();
         Stream<DynamicTest> fields = Arrays.stream(TrialField.values()).map(field -> {
             registry.add(field.key());
@@ -129,11 +132,31 @@ class DocsTest {
         return Stream.concat(fields, Stream.of(noStrays));
     }
 
+    /** The data section's defaults, one case per key that has one. */
+    @TestFactory
+    Stream<DynamicTest> dataSectionDefaultsMatchTheParser() throws IOException {
+        Map<String, String> documented = defaultsTable(root().resolve("docs/experiment-file.md"), "meaning");
+        DataSettings defaults = DataSettings.defaults();
+        Map<String, Object> expected = Map.of("val_fraction", defaults.valFraction(),
+                "split_seed", defaults.splitSeed(), "normalize", defaults.normalize());
+        return expected.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> DynamicTest.dynamicTest(
+                e.getKey(), () -> assertTrue(sameDefault(Optional.of(e.getValue()), documented.get(e.getKey())),
+                        "docs/experiment-file.md: data." + e.getKey() + " default is '" + documented.get(e.getKey())
+                                + "', the parser's is " + display(e.getValue()))));
+    }
+
     static boolean sameDefault(TrialField field, String cell) {
-        if (field.defaultValue().isEmpty()) {
+        return sameDefault(field.defaultValue(), cell);
+    }
+
+    static boolean sameDefault(Optional<Object> defaultValue, String cell) {
+        if (cell == null) {
+            return false;
+        }
+        if (defaultValue.isEmpty()) {
             return cell.equals(NO_DEFAULT);
         }
-        Object value = field.defaultValue().get();
+        Object value = defaultValue.get();
         if (value instanceof Number number) {
             try {
                 return new BigDecimal(cell).compareTo(new BigDecimal(number.toString())) == 0;
@@ -198,23 +221,26 @@ class DocsTest {
         return anchors;
     }
 
-    /** The trial field table (the one with key, default and "applies to" columns): key -> default cell. */
-    static Map<String, String> trialFieldTable(Path markdown) throws IOException {
+    /**
+     * The table with key, default and {@code marker} columns (trial fields: "applies to"; the data
+     * section: "meaning"): key -> default cell.
+     */
+    static Map<String, String> defaultsTable(Path markdown, String marker) throws IOException {
         Map<String, String> rows = new LinkedHashMap<>();
         PARSER.parse(Files.readString(markdown)).accept(new AbstractVisitor() {
             @Override
             public void visitChildren(Node parent) {
                 if (parent instanceof TableBlock table) {
-                    readTable(table, rows);
+                    readTable(table, marker, rows);
                 }
                 super.visitChildren(parent);
             }
         });
-        assertTrue(!rows.isEmpty(), markdown + ": no table with 'key', 'default' and 'applies to' columns");
+        assertTrue(!rows.isEmpty(), markdown + ": no table with 'key', 'default' and '" + marker + "' columns");
         return rows;
     }
 
-    private static void readTable(TableBlock table, Map<String, String> rows) {
+    private static void readTable(TableBlock table, String marker, Map<String, String> rows) {
         List<List<String>> cells = new ArrayList<>();
         List<String> header = null;
         for (Node section = table.getFirstChild(); section != null; section = section.getNext()) {
@@ -234,7 +260,7 @@ class DocsTest {
                 }
             }
         }
-        if (header == null || !header.contains("applies to")) {
+        if (header == null || !header.containsAll(List.of("key", "default", marker))) {
             return;
         }
         int key = header.indexOf("key");
