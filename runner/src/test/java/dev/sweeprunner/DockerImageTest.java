@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * No Docker engine runs where we build, so the image is checked by reading it: its versions agree
  * with pom.xml, it points DJL at the libtorch it fetches, and the Kubernetes and Slurm examples
- * name the image and command the README documents.
+ * name the image and command docs/scale.md documents.
  */
 class DockerImageTest {
     static final String IMAGE = "sweeprunner:cuda12.8";
@@ -114,13 +114,13 @@ class DockerImageTest {
         assertEquals("/work/results", container.path("volumeMounts").get(0).path("mountPath").asText());
         assertTrue(docs.stream().anyMatch(d -> d.path("kind").asText().equals("PersistentVolumeClaim")));
 
-        String readme = Files.readString(repo("README.md"));
-        assertTrue(readme.contains(IMAGE), "README names the image");
-        assertTrue(readme.contains("sweep experiments/table1.yaml --shard auto"), "README names the command");
-        assertTrue(readme.contains("kubectl apply -f docker/k8s-indexed-job.yaml"));
+        String scaleDoc = Files.readString(repo("docs/scale.md"));
+        assertTrue(scaleDoc.contains(IMAGE), "docs/scale.md names the image");
+        assertTrue(scaleDoc.contains("sweep experiments/table1.yaml --shard auto"), "docs/scale.md names the command");
+        assertTrue(scaleDoc.contains("kubectl apply -f docker/k8s-indexed-job.yaml"));
         assertTrue(Files.readString(repo("Makefile")).contains("IMAGE ?= " + IMAGE));
         String slurm = Files.readString(repo("docker/slurm-array.sh"));
         assertTrue(slurm.contains("#SBATCH --array=") && slurm.contains("--shard auto"));
-        assertTrue(readme.contains("sbatch --parsable docker/slurm-array.sh"));
+        assertTrue(scaleDoc.contains("sbatch --parsable docker/slurm-array.sh"));
     }
 }

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Named networks of the reference studies (shared/reference-studies.md), layer for layer. Each
+ * Named networks of the reference studies (docs/reference-studies.md), layer for layer. Each
  * count in the comment is the trainable-parameter count a test asserts.
  */
 public enum Preset implements Choice {
