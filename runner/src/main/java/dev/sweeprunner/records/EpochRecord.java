@@ -2,7 +2,10 @@ package dev.sweeprunner.records;
 
 import dev.sweeprunner.spec.Monitor;
 
-/** Metrics of one epoch. Accuracies are fractions 0-1, times in seconds. */
+/**
+ * Metrics of one epoch. Accuracies are fractions 0-1, times in seconds. {@code gpuMemoryMib} is
+ * the most device memory in use seen during the epoch (NaN on the CPU: an empty CSV cell).
+ */
 public record EpochRecord(
         String trialId,
         int epoch,
@@ -14,7 +17,15 @@ public record EpochRecord(
         double testAcc,
         double lr,
         double epochTimeS,
-        double elapsedS) {
+        double elapsedS,
+        double gpuMemoryMib) {
+
+    /** An epoch that used no GPU. */
+    public EpochRecord(String trialId, int epoch, double trainLoss, double trainAcc, double valLoss, double valAcc,
+            double testLoss, double testAcc, double lr, double epochTimeS, double elapsedS) {
+        this(trialId, epoch, trainLoss, trainAcc, valLoss, valAcc, testLoss, testAcc, lr, epochTimeS, elapsedS,
+                Double.NaN);
+    }
 
     /**
      * The one rule for "best epoch": higher validation accuracy, the earlier epoch on a tie. The

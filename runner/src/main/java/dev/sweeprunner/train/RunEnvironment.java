@@ -59,7 +59,8 @@ public final class RunEnvironment {
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 hostName(),
                 cpuModel(),
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(),
+                device.isGpu() ? GpuProbe.describe(device, System.getenv()) : null);
     }
 
     /** "cpu" or "gpu:0", the form the CSV device column uses. */
