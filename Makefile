@@ -102,6 +102,12 @@ docker-sweep:
 entrypoint-check: $(JAR) dataset
 	docker/entrypoint-check.sh $(JAR)
 
+# docker/slurm-array.sh with the real sbatch on a one-node Slurm cluster started here (installs
+# slurm-wlm and munge; needs root): a tiny sweep over 2 array tasks and the dependent report job;
+# the merged trials.csv must equal a one-shot sweep's. Run by .ci/run.
+slurm-check: $(JAR) dataset
+	docker/slurm-check.sh $(JAR)
+
 # dockerfilelint from the npm registry (no Docker engine needed).
 docker-lint:
 	npx --yes dockerfilelint@1.8.0 docker/Dockerfile
