@@ -126,8 +126,8 @@ class DockerImageTest {
             assertTrue(dockerfile.contains("ARG " + variable + "\n"), variable + " build argument");
             assertTrue(dockerfile.contains(variable + "=${" + variable + "}"), variable + " kept in the image");
         }
-        assertEquals("SWEEPRUNNER_GIT_COMMIT", dev.sweeprunner.run.RunEnvironment.COMMIT_VARIABLE);
-        assertEquals("SWEEPRUNNER_GIT_DIRTY", dev.sweeprunner.run.RunEnvironment.DIRTY_VARIABLE);
+        assertEquals("SWEEPRUNNER_GIT_COMMIT", dev.sweeprunner.train.RunEnvironment.COMMIT_VARIABLE);
+        assertEquals("SWEEPRUNNER_GIT_DIRTY", dev.sweeprunner.train.RunEnvironment.DIRTY_VARIABLE);
         String makefile = Files.readString(repo("Makefile"));
         assertTrue(makefile.contains("--build-arg SWEEPRUNNER_GIT_COMMIT=\"$$(git rev-parse HEAD)\""));
         assertTrue(makefile.contains("--build-arg SWEEPRUNNER_GIT_DIRTY="));
