@@ -14,7 +14,7 @@ DATASET_DIR := /usr/share/datasets/fashion-mnist
 
 IMAGE ?= sweeprunner:cuda12.8
 
-.PHONY: build sweep report test data info plan clean dataset fonts docker-build docker-sweep docker-lint bench repro
+.PHONY: build sweep report test data info plan clean dataset fonts docker-build docker-sweep docker-lint entrypoint-check slurm-check bench repro
 
 build: $(JAR)
 
@@ -80,16 +80,33 @@ repro: $(JAR) dataset fonts
 	done
 	python3 bench/reproduction.py
 
-# The CUDA image (docker/Dockerfile): libtorch 2.7.1+cu128 is fetched while it builds.
+# The CUDA image (docker/Dockerfile): libtorch 2.7.1+cu128 and Fashion-MNIST are fetched while
+# it builds. The image has no git, so the commit it is built from goes in as build arguments;
+# "dirty" counts untracked files too, because the build copies them into the image.
 docker-build:
-	docker build -f docker/Dockerfile -t $(IMAGE) .
+	docker build -f docker/Dockerfile -t $(IMAGE) \
+	  --build-arg SWEEPRUNNER_GIT_COMMIT="$$(git rev-parse HEAD)" \
+	  --build-arg SWEEPRUNNER_GIT_DIRTY="$$(if [ -n "$$(git status --porcelain)" ]; then echo true; else echo false; fi)" .
 
-# Same experiment files; results land in ./results on the host, written as your user.
+# Same experiment files; results land in ./results on the host, written as your user (the
+# entrypoint keeps everything else under the container's /tmp; the data set is in the image).
 docker-sweep:
 	mkdir -p results
-	docker run --rm --gpus all --user "$$(id -u):$$(id -g)" -e HOME=/tmp \
+	docker run --rm --gpus all --user "$$(id -u):$$(id -g)" \
 	  -v "$(CURDIR)/results:/work/results" -v "$(CURDIR)/experiments:/work/experiments:ro" \
 	  $(IMAGE) sweep $(EXP) $(ARGS)
+
+# The image's entrypoint as uid 12345 (neither root nor the image's user) over a copy of the
+# image's layout: a tiny sweep completes, its results are that uid's, nothing is written
+# elsewhere. Needs root; no Docker engine. Run by .ci/run.
+entrypoint-check: $(JAR) dataset
+	docker/entrypoint-check.sh $(JAR)
+
+# docker/slurm-array.sh with the real sbatch on a one-node Slurm cluster started here (installs
+# slurm-wlm and munge; needs root): a tiny sweep over 2 array tasks and the dependent report job;
+# the merged trials.csv must equal a one-shot sweep's. Run by .ci/run.
+slurm-check: $(JAR) dataset
+	docker/slurm-check.sh $(JAR)
 
 # dockerfilelint from the npm registry (no Docker engine needed).
 docker-lint:

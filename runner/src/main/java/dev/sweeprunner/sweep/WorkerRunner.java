@@ -152,11 +152,21 @@ public final class WorkerRunner implements TrialRunner {
         NATIVE_ALLOCATOR_SETTINGS.forEach(environment::putIfAbsent);
     }
 
-    /** Relays the worker's stderr to the console and into the current trial's worker.log. */
+    /**
+     * Relays the worker's stderr to the console and into the current trial's worker.log, less the
+     * JVM's "Picked up JAVA_TOOL_OPTIONS" banner: the sweep's own JVM printed it once already, and
+     * each worker would repeat it at the top of every log.
+     */
     private void pump(BufferedReader errors) {
         try {
             String line;
+            boolean first = true;
             while ((line = errors.readLine()) != null) {
+                if (first && isToolOptionsBanner(line)) {
+                    first = false;
+                    continue;
+                }
+                first = false;
                 synchronized (stderrTail) {
                     stderrTail.addLast(line);
                     if (stderrTail.size() > ERROR_TAIL_LINES) {
@@ -178,6 +188,11 @@ public final class WorkerRunner implements TrialRunner {
         } catch (IOException e) {
             // the worker is gone; run() notices on its side
         }
+    }
+
+    /** The line a JVM prints first when the environment sets JAVA_TOOL_OPTIONS. */
+    static boolean isToolOptionsBanner(String line) {
+        return line.startsWith("Picked up JAVA_TOOL_OPTIONS:");
     }
 
     /**
