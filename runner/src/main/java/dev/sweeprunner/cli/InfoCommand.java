@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.util.cuda.CudaUtils;
 import dev.sweeprunner.records.Provenance;
 import dev.sweeprunner.train.DeviceChoice;
+import dev.sweeprunner.train.GpuProbe;
 import dev.sweeprunner.train.RunEnvironment;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,10 +12,6 @@ import picocli.CommandLine.Option;
 
 @Command(name = "info", description = "Show DJL/PyTorch versions, GPUs, threads and the device a sweep would use.")
 final class InfoCommand implements Callable<Integer> {
-    /** CUDA numbers its versions 1000 x major + 10 x minor (12080 is 12.8). */
-    private static final int CUDA_MAJOR = 1000;
-    private static final int CUDA_MINOR = 10;
-
     @Option(names = "--device", description = "auto | cpu | gpu (default: ${DEFAULT-VALUE})", defaultValue = "auto",
             converter = SweepCommand.DeviceConverter.class)
     DeviceChoice device;
@@ -27,20 +24,14 @@ final class InfoCommand implements Callable<Integer> {
         System.out.println("DJL:           " + p.djlVersion());
         System.out.println("engine:        " + p.engine() + " " + p.pytorchVersion());
         System.out.println("GPUs:          " + engine.getGpuCount()
-                + (CudaUtils.hasCuda() ? " (CUDA " + cudaVersion(CudaUtils.getCudaVersion()) + ")" : " (no usable CUDA runtime and driver)"));
+                + (CudaUtils.hasCuda() ? " (CUDA " + GpuProbe.cudaVersion(CudaUtils.getCudaVersion()) + ")" : " (no usable CUDA runtime and driver)"));
         System.out.println("threads:       " + p.intraOpThreads() + " intra-op, " + p.cores() + " cores");
-        System.out.println("device:        " + p.device());
+        System.out.println("device:        " + p.device() + (p.gpu() == null ? "" : " = " + p.gpu().name() + " (physical "
+                + p.gpu().visibleDevice() + ", driver " + p.gpu().driver() + ", compute " + p.gpu().computeCapability()
+                + ", " + p.gpu().tf32() + ", cudnn benchmark " + (p.gpu().cudnnBenchmark() ? "on" : "off") + ")"));
         System.out.println("JVM:           " + p.jvm());
         System.out.println("OS / CPU:      " + p.os() + " / " + p.cpu());
         System.out.println("offline mode:  " + System.getProperty(RunEnvironment.OFFLINE_PROPERTY));
         return 0;
-    }
-
-    /**
-     * "12.8" for CUDA's version number 12080 (1000 x major + 10 x minor). DJL's own
-     * getCudaVersionString() drops the dot ("128") and keeps one digit of the minor version.
-     */
-    static String cudaVersion(int version) {
-        return version / CUDA_MAJOR + "." + version % CUDA_MAJOR / CUDA_MINOR;
     }
 }

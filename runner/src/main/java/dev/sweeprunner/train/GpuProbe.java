@@ -56,7 +56,10 @@ public final class GpuProbe {
         return Integer.toString(device.getDeviceId());
     }
 
-    /** CUDA's integer version (1000 major + 10 minor, e.g. 12080) as people write it: "12.8". */
+    /**
+     * CUDA's integer version (1000 x major + 10 x minor, e.g. 12080) as people write it: "12.8".
+     * DJL's own getCudaVersionString() drops the dot ("128").
+     */
     public static String cudaVersion(int version) {
         return (version / 1000) + "." + (version % 1000) / 10;
     }

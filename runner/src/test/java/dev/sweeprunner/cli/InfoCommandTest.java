@@ -14,6 +14,6 @@ class InfoCommandTest {
             "a two-digit minor version, 12100, 12.10",
             "a new major version, 13000, 13.0"})
     void cudaVersionsKeepTheirDot(String name, int version, String printed) {
-        assertEquals(printed, InfoCommand.cudaVersion(version));
+        assertEquals(printed, dev.sweeprunner.train.GpuProbe.cudaVersion(version));
     }
 }

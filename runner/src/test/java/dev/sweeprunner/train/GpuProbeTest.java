@@ -14,17 +14,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The pure parts of the GPU record: versions, nvidia-smi lines, the physical device, TF32. */
 class GpuProbeTest {
 
-    static Stream<Arguments> cudaVersions() {
-        return Stream.of(Arguments.of(12080, "12.8"), Arguments.of(11080, "11.8"), Arguments.of(12040, "12.4"),
-                Arguments.of(13000, "13.0"));
-    }
-
-    @ParameterizedTest(name = "{0} is CUDA {1}")
-    @MethodSource("cudaVersions")
-    void cudaVersionAsPeopleWriteIt(int version, String expected) {
-        assertEquals(expected, GpuProbe.cudaVersion(version));
-    }
-
     static Stream<Arguments> smiLines() {
         return Stream.of(
                 Arguments.of("H200", "NVIDIA H200, 570.124.06, 9.0", List.of("NVIDIA H200", "570.124.06", "9.0")),
