@@ -28,27 +28,54 @@ public final class Planner {
     private Planner() {}
 
     public static Plan plan(ExperimentSpec spec, PlanOverrides overrides) {
-        Map<String, Trial> trials = new LinkedHashMap<>();
-        int combinations = 0;
+        if (spec.search().searches()) {
+            throw new IllegalArgumentException("a search's trials come from the search package, not the grid");
+        }
+        Builder builder = new Builder(spec, overrides);
         for (ExperimentSpec.GridBlock block : spec.grid()) {
             Map<TrialField, List<Located>> axes = new LinkedHashMap<>();
             block.axes().forEach(axis -> axes.put(axis.field(), axis.values()));
-            for (Map<TrialField, Located> combination : GridExpansion.cartesian(axes)) {
-                TrialConfig config = resolve(combination, dataFor(combination, spec.data()), overrides);
-                Network network = network(config, combination);
-                List<Integer> folds = config.folds() == 0 ? Collections.singletonList(null)
-                        : IntStream.rangeClosed(1, config.folds()).boxed().toList();
-                for (Integer fold : folds) {
-                    combinations++;
-                    TrialConfig folded = fold == null ? config
-                            : new TrialConfig(config.values(), config.data(), config.trainLimit(), fold);
-                    String hash = folded.configHash();
-                    String id = hash.substring(0, ConfigHash.SHORT_LENGTH);
-                    trials.putIfAbsent(id, new Trial(trials.size(), id, hash, folded, network));
-                }
-            }
+            GridExpansion.cartesian(axes).forEach(builder::add);
         }
-        return new Plan(spec, new ArrayList<>(trials.values()), combinations - trials.size());
+        return builder.build();
+    }
+
+    /**
+     * Trials in plan order, from chosen values (a grid combination or a search's suggestion);
+     * a combination that resolves to an already planned trial is collapsed into it.
+     */
+    public static final class Builder {
+        private final ExperimentSpec spec;
+        private final PlanOverrides overrides;
+        private final Map<String, Trial> trials = new LinkedHashMap<>();
+        private int combinations;
+
+        public Builder(ExperimentSpec spec, PlanOverrides overrides) {
+            this.spec = spec;
+            this.overrides = overrides;
+        }
+
+        /** The combination's trials (one per fold under k-fold), planned now or before. */
+        public List<Trial> add(Map<TrialField, Located> combination) {
+            TrialConfig config = resolve(combination, dataFor(combination, spec.data()), overrides);
+            Network network = network(config, combination);
+            List<Integer> folds = config.folds() == 0 ? Collections.singletonList(null)
+                    : IntStream.rangeClosed(1, config.folds()).boxed().toList();
+            List<Trial> added = new ArrayList<>();
+            for (Integer fold : folds) {
+                combinations++;
+                TrialConfig folded = fold == null ? config
+                        : new TrialConfig(config.values(), config.data(), config.trainLimit(), fold);
+                String hash = folded.configHash();
+                String id = hash.substring(0, ConfigHash.SHORT_LENGTH);
+                added.add(trials.computeIfAbsent(id, k -> new Trial(trials.size(), k, hash, folded, network)));
+            }
+            return added;
+        }
+
+        public Plan build() {
+            return new Plan(spec, new ArrayList<>(trials.values()), combinations - trials.size());
+        }
     }
 
     static TrialConfig resolve(Map<TrialField, Located> chosen, DataSettings data, PlanOverrides overrides) {

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 
 /** Experiment YAML to {@link ExperimentSpec}: strict, every problem reported with file, line and field. */
 public final class SpecParser {
-    private static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "description", "defaults", "grid", "data");
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "description", "defaults", "grid", "data", "search");
     private static final Set<String> DATA_KEYS = Set.of("dir", "val_fraction", "val_size", "train_size", "split_seed",
             "normalize", "mean", "std");
     /** The name becomes a directory under results/, so keep it to portable file-name characters. */
@@ -38,8 +38,10 @@ public final class SpecParser {
         DataSettings data = top.entries().containsKey("data")
                 ? parseData(top.entries().get("data").value())
                 : DataSettings.defaults();
+        SearchSpec search = top.entries().containsKey("search")
+                ? SearchSpec.parse(top.entries().get("search").value()) : SearchSpec.grid(top.location());
         Map<TrialField, ExperimentSpec.Axis> defaults = top.entries().containsKey("defaults")
-                ? parseAxes(asMap(top.entries().get("defaults").value(), "defaults"), "defaults")
+                ? parseAxes(asMap(top.entries().get("defaults").value(), "defaults"), "defaults", search)
                 : Map.of();
 
         YamlNode.Entry gridEntry = top.entries().get("grid");
@@ -54,19 +56,22 @@ public final class SpecParser {
         for (int i = 0; i < gridList.items().size(); i++) {
             String path = "grid[" + i + "]";
             YamlNode.Map blockMap = asMap(gridList.items().get(i), path);
-            Map<TrialField, ExperimentSpec.Axis> own = parseAxes(blockMap, path);
+            Map<TrialField, ExperimentSpec.Axis> own = parseAxes(blockMap, path, search);
             Map<TrialField, ExperimentSpec.Axis> merged = new LinkedHashMap<>(defaults);
             if (TrialField.NETWORK_CHOICES.stream().anyMatch(own::containsKey)) {
                 TrialField.NETWORK_CHOICES.forEach(merged::remove); // the block's own network replaces the default one
             }
             merged.putAll(own);
             requireOneNetwork(merged, blockMap, path);
-            blocks.add(new ExperimentSpec.GridBlock(i, blockMap.location(), List.copyOf(merged.values())));
+            ExperimentSpec.GridBlock block = new ExperimentSpec.GridBlock(i, blockMap.location(),
+                    List.copyOf(merged.values()));
+            SearchSpace.requireApplicable(block);
+            blocks.add(block);
         }
-        return new ExperimentSpec(name, description, file, data, blocks);
+        return new ExperimentSpec(name, description, file, data, blocks, search);
     }
 
-    private static Map<TrialField, ExperimentSpec.Axis> parseAxes(YamlNode.Map map, String path) {
+    private static Map<TrialField, ExperimentSpec.Axis> parseAxes(YamlNode.Map map, String path, SearchSpec search) {
         Map<TrialField, ExperimentSpec.Axis> axes = new LinkedHashMap<>();
         for (Map.Entry<String, YamlNode.Entry> entry : map.entries().entrySet()) {
             String fieldPath = path + "." + entry.getKey();
@@ -74,7 +79,14 @@ public final class SpecParser {
                     entry.getValue().keyLocation(), fieldPath, "unknown key (expected one of " + trialKeys() + ")"));
             YamlNode node = entry.getValue().value();
             List<ExperimentSpec.Located> values = new ArrayList<>();
-            if (field.listValued()) {
+            if (node instanceof YamlNode.Map distribution) {
+                if (!search.searches()) {
+                    throw SpecError.at(node.location(), fieldPath, "a distribution needs 'search: {strategy: random "
+                            + "| tpe, trials: N}' (a grid runs listed values only)");
+                }
+                values.add(new ExperimentSpec.Located(Distribution.parse(field, distribution, fieldPath),
+                        node.location(), fieldPath));
+            } else if (field.listValued()) {
                 values.addAll(listValues(field, node, fieldPath));
             } else if (node instanceof YamlNode.Seq seq) {
                 if (seq.items().isEmpty()) {
