@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packages follow the data flow (docs/architecture.md): experiment file -> spec -> plan ->
- * train (one trial) / sweep (many) -> records -> report, with the CLI on top. A package may use
+ * search (suggests trials) -> train (one trial) / sweep (many) -> records -> report, with the CLI on top. A package may use
  * the ones below it, never one above, so no import runs in a circle and each stage can be
  * changed without the ones before it. {@code records} (the formats on disk) is read by the
  * report and written by training; the report sees neither the plan nor the data loader.
@@ -27,6 +27,7 @@ class LayersTest {
                 .layer("plan").definedBy(ROOT + ".plan..")
                 .layer("data").definedBy(ROOT + ".data..")
                 .layer("records").definedBy(ROOT + ".records..")
+                .layer("search").definedBy(ROOT + ".search..")
                 .layer("train").definedBy(ROOT + ".train..")
                 .layer("sweep").definedBy(ROOT + ".sweep..")
                 .layer("report").definedBy(ROOT + ".report..")
@@ -34,10 +35,11 @@ class LayersTest {
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("report").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("sweep").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("search").mayOnlyBeAccessedByLayers("sweep", "cli")
                 .whereLayer("train").mayOnlyBeAccessedByLayers("sweep", "cli")
-                .whereLayer("records").mayOnlyBeAccessedByLayers("train", "sweep", "report", "cli")
+                .whereLayer("records").mayOnlyBeAccessedByLayers("search", "train", "sweep", "report", "cli")
                 .whereLayer("data").mayOnlyBeAccessedByLayers("train", "sweep", "cli")
-                .whereLayer("plan").mayOnlyBeAccessedByLayers("train", "sweep", "cli")
+                .whereLayer("plan").mayOnlyBeAccessedByLayers("search", "train", "sweep", "cli")
                 .check(classes);
     }
 }

@@ -5,7 +5,8 @@ import ai.djl.engine.Engine;
 import dev.sweeprunner.UserError;
 import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.PlanOverrides;
-import dev.sweeprunner.plan.Planner;
+import dev.sweeprunner.search.Search;
+import dev.sweeprunner.search.TpeSource;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.records.BestWeights;
 import dev.sweeprunner.records.EpochRecord;
@@ -55,7 +56,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new UserError(experimentFile + ": missing (every sweep keeps a copy of its experiment file there)");
         }
         ExperimentSpec spec = SpecParser.parse(experimentFile);
-        Map<String, Trial> planned = Planner.plan(spec, PlanOverrides.NONE).trials().stream()
+        Map<String, Trial> planned = Search.plan(spec, PlanOverrides.NONE).trials().stream()
                 .collect(Collectors.toMap(Trial::id, Function.identity()));
         Device target = device.resolve(Engine.getInstance());
         FashionMnist mnist = FashionMnist.load(data.locate(spec.data().dir()).dir(), true);
@@ -67,7 +68,8 @@ final class EvaluateCommand implements Callable<Integer> {
             for (TrialRecord record : store.readAll()) {
                 Path parameters = store.trialDir(record.trialId()).resolve(TrialStore.BEST_PARAMS);
                 Optional<Trial> trial = Optional.ofNullable(planned.get(record.trialId()))
-                        .or(() -> replanned(spec, record));
+                        .or(() -> replanned(spec, record))
+                        .or(() -> TpeSource.proposed(spec, PlanOverrides.NONE, store, record.trialId()));
                 if (record.status() != TrialStatus.COMPLETED || !Files.isRegularFile(parameters) || trial.isEmpty()) {
                     System.out.println(record.trialId() + ": skipped (" + (trial.isEmpty() ? "not in the experiment's plan"
                             : record.status() != TrialStatus.COMPLETED ? record.status().csvName() : "no best.params") + ")");
@@ -125,6 +127,6 @@ final class EvaluateCommand implements Callable<Integer> {
         Object limit = record.config().get("train_limit");
         PlanOverrides overrides = new PlanOverrides(epochs == null ? null : ((Number) epochs).intValue(),
                 limit == null ? null : ((Number) limit).intValue());
-        return Planner.plan(spec, overrides).trials().stream().filter(t -> t.id().equals(record.trialId())).findFirst();
+        return Search.plan(spec, overrides).trials().stream().filter(t -> t.id().equals(record.trialId())).findFirst();
     }
 }

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.PlanOverrides;
-import dev.sweeprunner.plan.Planner;
+import dev.sweeprunner.search.Search;
+import dev.sweeprunner.spec.SearchSpec;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.plan.TrialFilter;
 import dev.sweeprunner.train.TrainingLoop;
@@ -41,7 +42,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Plan whole = Planner.plan(SpecParser.parse(file), CliOverrides.of(epochs, trainLimit));
+        Plan whole = Search.plan(SpecParser.parse(file), CliOverrides.of(epochs, trainLimit));
         Plan plan = new Plan(whole.spec(), TrialFilter.parse(only).select(whole.trials()), whole.collapsedDuplicates());
         if (json) {
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -74,6 +75,12 @@ final class PlanCommand implements Callable<Integer> {
                     t.network().describe(), c.optimizer().yamlName(), c.lr(), c.init().yamlName(),
                     generated ? c.dropout() : "-", generated ? c.batchNorm() : "-", c.batchSize(), c.epochs(), c.seed(),
                     c.fold() == null ? "" : " fold " + c.fold() + "/" + c.folds());
+        }
+        SearchSpec search = plan.spec().search();
+        if (search.strategy() == SearchSpec.Strategy.TPE && search.trials() > search.startupTrials()) {
+            System.out.printf(Locale.ROOT, "then %d more configurations, each proposed by TPE from the results "
+                    + "before it (objective: %s)%n", search.trials() - search.startupTrials(),
+                    search.objective().describe());
         }
         return 0;
     }

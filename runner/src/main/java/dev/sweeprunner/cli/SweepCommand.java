@@ -6,7 +6,11 @@ import dev.sweeprunner.data.DatasetLocator;
 import dev.sweeprunner.data.DecompressedCache;
 import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Plan;
-import dev.sweeprunner.plan.Planner;
+import dev.sweeprunner.plan.PlanOverrides;
+import dev.sweeprunner.records.TrialStore;
+import dev.sweeprunner.search.Search;
+import dev.sweeprunner.search.TpeSource;
+import dev.sweeprunner.spec.SearchSpec;
 import dev.sweeprunner.plan.Shard;
 import dev.sweeprunner.plan.TrialFilter;
 import dev.sweeprunner.sweep.ClassArchive;
@@ -100,7 +104,14 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ExperimentSpec spec = SpecParser.parse(file);
-        Plan plan = Planner.plan(spec, CliOverrides.of(epochs, trainLimit));
+        PlanOverrides overrides = CliOverrides.of(epochs, trainLimit);
+        Plan plan = Search.plan(spec, overrides);
+        boolean tpe = spec.search().strategy() == SearchSpec.Strategy.TPE;
+        if (tpe && (shard != null || !only.isEmpty() || retryFailed)) {
+            throw new UserError((shard != null ? "--shard" : !only.isEmpty() ? "--only" : "--retry-failed")
+                    + ": not with a TPE search, which proposes one sequence of trials; to share its work, start "
+                    + "more sweeps on the same results directory (claims keep them apart)");
+        }
         TrialFilter selection = TrialFilter.parse(only);
         selection.select(plan.trials()); // a selection that matches nothing is a user error before anything starts
         if (maxFailures != null && maxFailures < 1) {
@@ -147,7 +158,12 @@ final class SweepCommand implements Callable<Integer> {
                 : (p, store, progress, running) -> new WorkerRunner(workerCommand(dataDir.get(), dir, running),
                         classArchive, store, spec.name(), System.out, progress),
                 new ReportingSweepListener(System.out));
-        Sweep.Outcome outcome = sweep.run(plan, options);
+        TpeSource proposer = null;
+        if (tpe) {
+            proposer = new TpeSource(new Search(spec, overrides), new TrialStore(dir), Math.max(1, slots), System.out);
+            System.out.println(proposer.describe());
+        }
+        Sweep.Outcome outcome = sweep.run(plan, options, proposer);
         System.out.println("Done: " + outcome);
         return outcome.failed() > 0 ? Main.EXIT_FAILURE : 0;
     }

@@ -3,7 +3,10 @@ package dev.sweeprunner.cli;
 import ai.djl.engine.Engine;
 import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Plan;
-import dev.sweeprunner.plan.Planner;
+import dev.sweeprunner.plan.PlanOverrides;
+import dev.sweeprunner.search.Search;
+import dev.sweeprunner.search.TpeSource;
+import dev.sweeprunner.spec.ExperimentSpec;
 import dev.sweeprunner.records.TrialStore;
 import dev.sweeprunner.train.DeviceChoice;
 import dev.sweeprunner.train.InProcessRunner;
@@ -57,10 +60,13 @@ final class WorkerCommand implements Callable<Integer> {
         Executor ownThread = task -> new Thread(task, "worker-preload").start();
         CompletableFuture<FashionMnist> files = CompletableFuture.supplyAsync(() -> FashionMnist.load(dataDir, true), ownThread);
         CompletableFuture.runAsync(Engine::getInstance, ownThread);
-        Plan plan = Planner.plan(SpecParser.parse(file), CliOverrides.of(epochs, trainLimit));
-        InProcessRunner runner = new InProcessRunner(plan, new TrialStore(results), System.err, device,
+        ExperimentSpec spec = SpecParser.parse(file);
+        PlanOverrides overrides = CliOverrides.of(epochs, trainLimit);
+        Plan plan = Search.plan(spec, overrides);
+        TrialStore store = new TrialStore(results);
+        InProcessRunner runner = new InProcessRunner(plan, store, System.err, device,
                 files::join, List.of(WorkerLoop.progressReporter(protocol)));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        return WorkerLoop.serve(plan, runner, in, protocol);
+        return WorkerLoop.serve(plan, id -> TpeSource.proposed(spec, overrides, store, id), runner, in, protocol);
     }
 }

@@ -12,6 +12,7 @@ import dev.sweeprunner.records.Claims;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
 import dev.sweeprunner.records.TrialStore;
+import dev.sweeprunner.search.TrialSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -136,6 +136,14 @@ public final class Sweep {
     }
 
     public Outcome run(Plan plan, Options options) {
+        return run(plan, options, null);
+    }
+
+    /**
+     * {@code proposer}: a search that proposes the trials while the sweep runs (TPE), given the
+     * records so far; the slots pull from it instead of the plan's list. Null = the plan's trials.
+     */
+    public Outcome run(Plan plan, Options options, TrialSource proposer) {
         if (options.fresh()) {
             moveAside(options.resultsDir());
         }
@@ -151,7 +159,7 @@ public final class Sweep {
         }
         AtomicInteger skipped = new AtomicInteger();
         AtomicInteger elsewhere = new AtomicInteger();
-        List<Trial> pending = select(plan, mine, store, options.retryFailed(), skipped);
+        List<Trial> pending = proposer == null ? select(plan, mine, store, options.retryFailed(), skipped) : List.of();
         // Ctrl-C / SIGTERM: stop the running trials, then let this method finish (sweep-end listener included)
         CountDownLatch finished = new CountDownLatch(1);
         Dispatch dispatch = new Dispatch(plan, store, options, ended, skipped, elsewhere);
@@ -161,8 +169,20 @@ public final class Sweep {
         }, "sweep-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            if (!pending.isEmpty()) {
-                dispatch.run(pending);
+            if (proposer != null) {
+                int count = Math.max(1, options.workers());
+                out.printf("Running trials as the search proposes them, %d at a time%s%n", count,
+                        options.workers() == 0 ? " in this JVM" : " in worker JVMs");
+                dispatch.run(proposer, count, null);
+            } else if (!pending.isEmpty()) {
+                int count = Math.max(1, Math.min(options.workers(), pending.size()));
+                long epochs = pending.stream().mapToLong(t -> t.config().epochs()).sum();
+                // one bar needs one stream of progress: with several workers the per-epoch lines suffice
+                ProgressListener progress = options.progress() && count == 1
+                        ? new ProgressListener(pending.size(), epochs) : null;
+                out.printf("Running %d trial(s), %d at a time%s%n", pending.size(), count,
+                        options.workers() == 0 ? " in this JVM" : " in worker JVMs");
+                dispatch.run(TrialSource.of(startOrder(pending, count)), count, progress);
             } else {
                 out.println("Nothing to run: every trial is done" + (options.retryFailed() ? " or never started"
                         : "") + "; --fresh measures again.");
@@ -256,6 +276,7 @@ public final class Sweep {
         /** Slots with a trial in hand. */
         private final AtomicInteger training = new AtomicInteger();
         private final AtomicBoolean firstIdleTaken = new AtomicBoolean();
+        private volatile TrialSource source;
 
         Dispatch(Plan plan, TrialStore store, Options options, Map<TrialStatus, AtomicInteger> ended,
                 AtomicInteger skipped, AtomicInteger elsewhere) {
@@ -268,15 +289,8 @@ public final class Sweep {
             this.elsewhere = elsewhere;
         }
 
-        void run(List<Trial> pending) {
-            int count = Math.max(1, Math.min(options.workers(), pending.size()));
-            long epochs = pending.stream().mapToLong(t -> t.config().epochs()).sum();
-            // one bar needs one stream of progress: with several workers the per-epoch lines suffice
-            ProgressListener progress = options.progress() && count == 1
-                    ? new ProgressListener(pending.size(), epochs) : null;
-            out.printf("Running %d trial(s), %d at a time%s%n", pending.size(), count,
-                    options.workers() == 0 ? " in this JVM" : " in worker JVMs");
-            ConcurrentLinkedQueue<Trial> queue = new ConcurrentLinkedQueue<>(startOrder(pending, count));
+        void run(TrialSource source, int count, ProgressListener progress) {
+            this.source = source;
             long renewMillis = Math.max(1, options.lease().toMillis() / 3);
             ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(daemon("claim-lease"));
             heartbeat.scheduleAtFixedRate(() -> held.forEach(claims::renew), renewMillis, renewMillis,
@@ -295,11 +309,12 @@ public final class Sweep {
                     work.add(pool.submit(() -> {
                         try {
                             Trial trial;
-                            while (!stopping.get() && (trial = nextTrial(queue)) != null) {
+                            while (!stopping.get() && (trial = nextTrial(source)) != null) {
                                 try {
                                     runClaimed(trial, runner);
                                 } finally {
                                     training.decrementAndGet();
+                                    source.ended(trial);
                                 }
                             }
                         } catch (RuntimeException e) {
@@ -322,8 +337,8 @@ public final class Sweep {
             }
         }
 
-        private Trial nextTrial(ConcurrentLinkedQueue<Trial> queue) {
-            Trial trial = queue.poll();
+        private Trial nextTrial(TrialSource source) throws InterruptedException {
+            Trial trial = source.next();
             if (trial != null) {
                 training.incrementAndGet();
             }
@@ -394,6 +409,10 @@ public final class Sweep {
             }
             synchronized (slots) {
                 slots.forEach(TrialRunner::stop);
+            }
+            TrialSource waiting = source;
+            if (waiting != null) {
+                waiting.stop(); // a slot waiting for the search's next proposal returns
             }
         }
     }

@@ -9,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -45,6 +46,12 @@ public final class WorkerLoop {
 
     public static int serve(Plan plan, InProcessRunner runner, BufferedReader in, PrintStream protocol)
             throws IOException {
+        return serve(plan, id -> Optional.empty(), runner, in, protocol);
+    }
+
+    /** {@code proposed}: trials a search proposed during the sweep, which the plan does not list (TPE). */
+    public static int serve(Plan plan, Function<String, Optional<Trial>> proposed, InProcessRunner runner,
+            BufferedReader in, PrintStream protocol) throws IOException {
         Map<String, Trial> trials = plan.trials().stream().collect(Collectors.toMap(Trial::id, Function.identity()));
         Semaphore busy = new Semaphore(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -65,7 +72,8 @@ public final class WorkerLoop {
             if (!message.verb().equals(WorkerProtocol.RUN)) {
                 continue;
             }
-            Trial trial = trials.get(message.trialId());
+            Trial trial = Optional.ofNullable(trials.get(message.trialId()))
+                    .or(() -> proposed.apply(message.trialId())).orElse(null);
             if (trial == null) {
                 throw new IllegalStateException("the sweep sent trial " + message.trialId()
                         + ", which is not in this worker's plan (different experiment file or overrides?)");

@@ -1,0 +1,219 @@
+package dev.sweeprunner.search;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sweeprunner.plan.PlanOverrides;
+import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.AtomicFiles;
+import dev.sweeprunner.records.TrialRecord;
+import dev.sweeprunner.records.TrialStore;
+import dev.sweeprunner.spec.Choice;
+import dev.sweeprunner.spec.ExperimentSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A TPE search as a sweep's trial source. Configuration k is proposed once configurations
+ * 0..k-batch have finished, from their objectives, with the batch-1 configurations before k as
+ * pending (the constant liar: they count as bad, so parallel slots explore different regions).
+ * Which configurations are finished and which pending is fixed by the numbers alone, never by
+ * timing, so the proposals are a pure function of the seed, the batch and the finished records:
+ * a restarted search with the same batch (= workers) proposes the same trials and resumes them.
+ */
+public final class TpeSource implements TrialSource {
+    /** Beside a proposed trial's records: what a worker JVM needs to build the trial itself. */
+    public static final String SUGGESTION_JSON = "suggestion.json";
+    /** How often a wait re-reads the records, for trials another sweep on this directory runs. */
+    private static final long POLL_MILLIS = 5_000;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private record Configuration(Suggestion suggestion, List<Trial> trials) {}
+
+    private final Search search;
+    private final TrialStore store;
+    private final int batch;
+    private final PrintStream out;
+    private final List<Configuration> configurations = new ArrayList<>();
+    /** Handed out by this sweep and not ended yet. */
+    private final Set<String> running = new HashSet<>();
+    /** Handed out by this sweep (ended or not): never handed out twice. */
+    private final Set<String> taken = new HashSet<>();
+    private final Map<Integer, Double> losses = new LinkedHashMap<>();
+    private boolean stopped;
+    private boolean toldWaiting;
+
+    public TpeSource(Search search, TrialStore store, int batch, PrintStream out) {
+        this.search = search;
+        this.store = store;
+        this.batch = Math.max(1, batch);
+        this.out = out;
+    }
+
+    /** One line for the sweep's output: what proposes the trials and how. */
+    public String describe() {
+        return search.describe() + ": " + Math.min(search.settings().nStartup(), search.settings().trials())
+                + " random start-up configurations, then TPE (gamma " + search.settings().gamma() + ", "
+                + search.settings().nCandidates() + " candidates)" + (batch > 1 ? ", proposing in batches of " + batch
+                        + " with the constant liar (the " + (batch - 1) + " configurations still running count as bad)"
+                        : ", one configuration at a time");
+    }
+
+    @Override
+    public synchronized Trial next() throws InterruptedException {
+        while (!stopped) {
+            Optional<Trial> unfinished = unfinishedTrial();
+            if (unfinished.isPresent()) {
+                return unfinished.get();
+            }
+            int number = configurations.size();
+            if (number >= search.settings().trials()) {
+                if (running.isEmpty() && !waitingForOthers()) {
+                    return null;
+                }
+            } else if (number < search.settings().nStartup() || finishedUpTo(number - batch)) {
+                propose(number);
+                continue;
+            } else if (running.isEmpty() && !toldWaiting) {
+                toldWaiting = true;
+                out.println("TPE: waiting for trials run by another sweep on this directory before proposing more");
+            }
+            wait(POLL_MILLIS);
+        }
+        return null;
+    }
+
+    @Override
+    public synchronized void ended(Trial trial) {
+        running.remove(trial.id());
+        notifyAll();
+    }
+
+    @Override
+    public synchronized void stop() {
+        stopped = true;
+        notifyAll();
+    }
+
+    /** A trial of a proposed configuration that has no final record and that this sweep has not taken. */
+    private Optional<Trial> unfinishedTrial() {
+        for (Configuration c : configurations) {
+            for (Trial trial : c.trials()) {
+                if (!taken.contains(trial.id()) && !isFinished(trial)) {
+                    taken.add(trial.id());
+                    running.add(trial.id());
+                    return Optional.of(trial);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Trials another sweep took that have not finished: the search waits for them. */
+    private boolean waitingForOthers() {
+        return configurations.stream().flatMap(c -> c.trials().stream()).anyMatch(t -> !isFinished(t));
+    }
+
+    private boolean isFinished(Trial trial) {
+        return store.read(trial.id()).filter(r -> r.configHash().equals(trial.configHash()))
+                .map(TrialRecord::status).filter(Search::finished).isPresent();
+    }
+
+    /** True when configurations 0..last all have their objective. */
+    private boolean finishedUpTo(int last) {
+        for (int k = 0; k <= last; k++) {
+            if (!losses.containsKey(k)) {
+                Optional<Double> loss = search.loss(configurations.get(k).trials(), store);
+                if (loss.isEmpty()) {
+                    return false;
+                }
+                losses.put(k, loss.get());
+            }
+        }
+        return true;
+    }
+
+    private void propose(int number) {
+        List<Search.Scored> finished = new ArrayList<>();
+        List<Suggestion> pending = new ArrayList<>();
+        for (int k = 0; k < number; k++) {
+            Suggestion s = configurations.get(k).suggestion();
+            if (k <= number - batch) {
+                finished.add(new Search.Scored(s, losses.get(k)));
+            } else {
+                pending.add(s);
+            }
+        }
+        Suggestion suggestion = search.next(number, finished, pending);
+        List<Trial> trials = search.trials(suggestion);
+        configurations.add(new Configuration(suggestion, trials));
+        if (number >= search.settings().nStartup()) {
+            trials.forEach(t -> writeSuggestion(store, t, suggestion, search.point(suggestion)));
+            out.printf("TPE proposes configuration %d of %d: %s%n", number + 1, search.settings().trials(),
+                    describe(suggestion));
+        }
+    }
+
+    private static String describe(Suggestion suggestion) {
+        List<String> parts = new ArrayList<>();
+        suggestion.values().forEach((field, value) -> parts.add(field.key() + " " + plain(value)));
+        return String.join(", ", parts);
+    }
+
+    private static Object plain(Object value) {
+        return value instanceof Choice choice ? choice.yamlName() : value;
+    }
+
+    /** What a worker JVM, whose plan has only the start-up trials, reads to build a proposed trial. */
+    static void writeSuggestion(TrialStore store, Trial trial, Suggestion suggestion, double[] point) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        suggestion.values().forEach((field, value) -> values.put(field.key(), plain(value)));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("configuration", suggestion.number());
+        json.put("block", suggestion.block());
+        json.put("plan_index", trial.index());
+        json.put("values", values); // for people; the point below is what is read back
+        List<Double> coordinates = new ArrayList<>();
+        for (double x : point) {
+            coordinates.add(Double.isNaN(x) ? null : x);
+        }
+        json.put("point", coordinates);
+        AtomicFiles.write(store.trialDir(trial.id()).resolve(SUGGESTION_JSON), w -> JSON.writeValue(w, json));
+    }
+
+    /**
+     * A trial this search proposed, rebuilt from its suggestion.json (a worker JVM's view); empty
+     * when the directory has no such file for the id.
+     */
+    public static Optional<Trial> proposed(ExperimentSpec spec, PlanOverrides overrides, TrialStore store,
+            String trialId) {
+        Path file = store.trialDir(trialId).resolve(SUGGESTION_JSON);
+        if (!spec.search().searches() || !Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        Map<String, Object> json;
+        try {
+            json = JSON.readValue(file.toFile(), new TypeReference<>() {});
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        @SuppressWarnings("unchecked")
+        List<Number> coordinates = (List<Number>) json.get("point");
+        double[] point = coordinates.stream().mapToDouble(x -> x == null ? Double.NaN : x.doubleValue()).toArray();
+        Search search = new Search(spec, overrides);
+        Suggestion suggestion = search.decode((Integer) json.get("configuration"), point);
+        int index = (Integer) json.get("plan_index");
+        return search.trials(suggestion).stream().filter(t -> t.id().equals(trialId)).findFirst()
+                .map(t -> new Trial(index, t.id(), t.configHash(), t.config(), t.network()));
+    }
+}
