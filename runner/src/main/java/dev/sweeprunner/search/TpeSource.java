@@ -1,5 +1,6 @@
 package dev.sweeprunner.search;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -36,7 +37,8 @@ public final class TpeSource implements TrialSource {
     public static final String SUGGESTION_JSON = "suggestion.json";
     /** How often a wait re-reads the records, for trials another sweep on this directory runs. */
     private static final long POLL_MILLIS = 5_000;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false); // AtomicFiles syncs, then closes
 
     private record Configuration(Suggestion suggestion, List<Trial> trials) {}
 
@@ -146,7 +148,7 @@ public final class TpeSource implements TrialSource {
     private void propose(int number) {
         List<Search.Scored> finished = new ArrayList<>();
         List<Suggestion> pending = new ArrayList<>();
-        for (int k = 0; k < number; k++) {
+        for (int k = 0; k < number && number >= search.settings().nStartup(); k++) {
             Suggestion s = configurations.get(k).suggestion();
             if (k <= number - batch) {
                 finished.add(new Search.Scored(s, losses.get(k)));
