@@ -86,6 +86,16 @@ class CliTest {
         return ids;
     }
 
+    /** A TPE search plans its start-up trials and says how many TPE proposes after them. */
+    @Test
+    void planListsATpeSearchsStartupTrials() {
+        Result r = run("plan", repoFile("experiments/search-demo.yaml").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("search-demo: 8 trials"), r.out());
+        assertTrue(r.out().contains("then 22 more configurations, each proposed by TPE from the results before it "
+                + "(objective: max val_acc)"), r.out());
+    }
+
     /** The five reference studies plan, each network with the study's exact count and no budget. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
@@ -94,7 +104,8 @@ class CliTest {
             "experiments/study-b-compact-cnn.yaml, 21, compact-cnn=94410",
             "experiments/study-c-mlp-vs-lenet.yaml, 6, mlp-256-128=235146 lenet5=496138",
             "experiments/study-d-deep-mlp.yaml, 3, mlp-512-256-128=567434",
-            "experiments/study-e-baseline-vs-deep.yaml, 6, mnist-cnn=1199882 deep-cnn=305130"})
+            "experiments/study-e-baseline-vs-deep.yaml, 6, mnist-cnn=1199882 deep-cnn=305130",
+            "experiments/search-demo.yaml, 8, "})
     void studyExperimentsPlan(String file, int trials, String presetCounts) throws IOException {
         Result r = run("plan", repoFile(file).toString(), "--json");
         assertEquals(0, r.code(), r.err());

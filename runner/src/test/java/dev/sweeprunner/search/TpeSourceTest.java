@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * TPE as a sweep's trial source, with "training" that writes records at once: the trials a search
  * runs do not depend on timing, and a search killed half-way and started again runs the same ones.
  */
-class TpeSourceTest {
+public class TpeSourceTest {
     private static final String YAML = """
               n_startup: 5
             defaults:
@@ -37,17 +37,17 @@ class TpeSourceTest {
               - arch: fcn
                 budget: 20000
             """;
-    private static final int CONFIGURATIONS = 16;
+    public static final int CONFIGURATIONS = 16;
 
     @TempDir
     Path dir;
 
-    private static ExperimentSpec spec() {
+    public static ExperimentSpec spec() {
         return SearchTest.spec("tpe", CONFIGURATIONS, 9, YAML);
     }
 
     /** A deterministic stand-in for training: validation accuracy peaks at lr 3e-3, dropout 0.1. */
-    private static void train(TrialStore store, Trial trial) {
+    public static void train(TrialStore store, Trial trial) {
         double acc = 0.9 - 0.02 * Math.pow(Math.log10(trial.config().lr()) + 2.5, 2)
                 - 0.1 * Math.pow(trial.config().dropout() - 0.1, 2) + 0.001 * trial.config().seed();
         TrialRecord record = new TrialRecord(trial.id(), trial.configHash(), "s", trial.index(),
@@ -88,7 +88,7 @@ class TpeSourceTest {
         }
     }
 
-    private static List<String> trialsRun(Path results) {
+    public static List<String> trialsRun(Path results) {
         return new TrialStore(results).readAll().stream().sorted(Comparator.comparingInt(TrialRecord::planIndex))
                 .map(r -> r.planIndex() + " " + r.trialId() + " " + r.config().get("lr") + " " + r.config().get("dropout"))
                 .toList();
