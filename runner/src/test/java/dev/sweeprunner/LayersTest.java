@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The packages follow the data flow (docs/architecture.md): experiment file -> spec -> plan ->
  * search (suggests trials) -> train (one trial) / sweep (many) -> records -> report, with the
- * CLI on top. A package may use the ones below it, never one above, so no import runs in a circle and each stage can be
- * changed without the ones before it. {@code records} (the formats on disk) is read by the
+ * CLI on top. A package may use the ones below it, never one above, so no import runs in a
+ * circle and each stage can be changed without the ones before it. {@code records} (the formats on disk) is read by the
  * report and written by training; the report sees neither the plan nor the data loader.
  */
 class LayersTest {
