@@ -67,8 +67,8 @@ public final class TpeSource implements TrialSource {
         return search.describe() + ": " + Math.min(search.settings().nStartup(), search.settings().trials())
                 + " random start-up configurations, then TPE (gamma " + search.settings().gamma() + ", "
                 + search.settings().nCandidates() + " candidates)" + (batch > 1 ? ", proposing in batches of " + batch
-                        + " with the constant liar (the " + (batch - 1) + " configurations still running count as bad)"
-                        : ", one configuration at a time");
+                        + " with the constant liar (the " + (batch - 1) + " configuration(s) proposed just before each "
+                        + "one count as bad until they finish)" : ", one configuration at a time");
     }
 
     @Override
