@@ -47,13 +47,16 @@ public final class Search {
 
     /**
      * The trials to run first, in order: a grid's all, a random search's all, a TPE search's
-     * start-up ones (the others depend on their results).
+     * start-up ones (the others depend on their results). Every network a search could draw is
+     * sized first, at the ends of the ranges that shape it, so that a budget too small for a depth
+     * is an error now, naming the distribution, not a stop in the middle of a search.
      */
     public static Plan plan(ExperimentSpec spec, PlanOverrides overrides) {
         if (!spec.search().searches()) {
             return Planner.plan(spec, overrides);
         }
         Search search = new Search(spec, overrides);
+        search.space.corners().forEach(new Planner.Builder(spec, overrides)::add);
         for (int number = 0; number < spec.search().startupTrials(); number++) {
             search.trials(search.random(number));
         }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A search's space, read from the grid blocks: per block, the fixed settings, the seeds every
@@ -136,6 +137,51 @@ final class Space {
         }
         // through the field's parser, so the value has the field's type (int draws on a real field are reals)
         return dim.field().parse(new YamlNode.Scalar(dim.where().location(), drawn));
+    }
+
+    /** Settings that shape the network: a search is checked at every corner of their ranges. */
+    private static final Set<TrialField> SHAPING = Set.of(TrialField.ARCH, TrialField.BUDGET,
+            TrialField.HIDDEN_LAYERS, TrialField.CONV_BLOCKS, TrialField.BATCH_NORM);
+
+    /**
+     * Per block, every combination of the network-shaping settings at their ends (every option of
+     * a choice), the other searched settings at their low end: the networks the planner must be
+     * able to size for the whole search to run.
+     */
+    List<Map<TrialField, Located>> corners() {
+        List<Map<TrialField, Located>> all = new ArrayList<>();
+        for (Block block : blocks) {
+            List<Map<TrialField, Located>> partial = new ArrayList<>();
+            partial.add(new LinkedHashMap<>(block.fixed()));
+            for (Dim dim : block.dims()) {
+                List<Object> ends = ends(dim.distribution());
+                List<Object> used = SHAPING.contains(dim.field()) ? ends : ends.subList(0, 1);
+                List<Map<TrialField, Located>> next = new ArrayList<>();
+                for (Map<TrialField, Located> p : partial) {
+                    for (Object value : used) {
+                        Map<TrialField, Located> extended = new LinkedHashMap<>(p);
+                        Object typed = value instanceof Number ? dim.field().parse(
+                                new YamlNode.Scalar(dim.where().location(), value)) : value;
+                        extended.put(dim.field(), new Located(typed, dim.where().location(), dim.where().path()));
+                        next.add(extended);
+                    }
+                }
+                partial = next;
+            }
+            all.addAll(partial);
+        }
+        return all;
+    }
+
+    private static List<Object> ends(Distribution distribution) {
+        if (distribution instanceof Distribution.OneOf oneOf) {
+            return oneOf.values();
+        }
+        if (distribution instanceof Distribution.Real real) {
+            return List.of(real.low(), real.high());
+        }
+        Distribution.Whole whole = (Distribution.Whole) distribution;
+        return List.of(whole.low(), whole.high());
     }
 
     /** The chosen values of one configuration for the planner, one map per seed. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeprunner.UserError;
+import dev.sweeprunner.plan.PlanOverrides;
+import dev.sweeprunner.search.Search;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -79,6 +81,9 @@ class SearchSpecTest {
                         "s.yaml:8:20: grid[0].hidden_layers: does not apply to this block's trials"),
                 bad("momentum with adam", RANDOM + "defaults:\n  momentum: {uniform: [0.5, 0.99]}\n" + GRID,
                         "defaults.momentum: does not apply"),
+                bad("a budget range too small for the deepest network", RANDOM + "grid:\n  - arch: fcn\n"
+                        + "    budget: {int: [11000, 50000]}\n    hidden_layers: {int: [1, 3]}\n",
+                        "s.yaml:7:13: grid[0].budget: cannot reach 95% of budget 11000"),
                 bad("lr_step without a step schedule", RANDOM + "defaults:\n  lr_step: {int: [5, 10]}\n" + GRID,
                         "defaults.lr_step: does not apply"));
     }
@@ -90,7 +95,7 @@ class SearchSpecTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badFiles")
     void rejectsWithOneLine(String name, String yaml, String expected) {
-        UserError error = assertThrows(UserError.class, () -> parse(yaml));
+        UserError error = assertThrows(UserError.class, () -> Search.plan(parse(yaml), PlanOverrides.NONE));
         String message = error.getMessage();
         assertTrue(message.startsWith("s.yaml:"), () -> "location in: " + message);
         assertTrue(message.contains(expected), () -> "'" + expected + "' in: " + message);
