@@ -14,11 +14,40 @@ final class SearchSpace {
     private SearchSpace() {}
 
     /**
-     * A distribution on a field that applies to none of the block's possible trials (momentum
-     * under Adam, hidden_layers of a CNN) would be drawn and then dropped, changing nothing: an
-     * error. Each other field is tried at its listed values, a distribution's choices or both ends.
+     * A distribution on a field that applies to none of a block's possible trials (momentum under
+     * Adam, hidden_layers of a CNN) would be drawn and then dropped, changing nothing: an error.
+     * One in {@code defaults:} is an error only when it applies in no block (a default shared by
+     * FCN and CNN blocks is dropped where it does not apply, like a plain default). Each other
+     * field is tried at its listed values, a distribution's choices or both ends.
      */
-    static void requireApplicable(ExperimentSpec.GridBlock block) {
+    static void requireApplicable(List<ExperimentSpec.GridBlock> blocks) {
+        Map<String, ExperimentSpec.Located> unused = new LinkedHashMap<>();
+        java.util.Set<String> usedDefaults = new java.util.HashSet<>();
+        for (ExperimentSpec.GridBlock block : blocks) {
+            for (ExperimentSpec.Located located : notApplying(block)) {
+                if (!located.path().startsWith("defaults.")) {
+                    throw error(located);
+                }
+                unused.putIfAbsent(located.path(), located);
+            }
+            block.axes().stream().flatMap(a -> a.values().stream())
+                    .filter(l -> l.value() instanceof Distribution && l.path().startsWith("defaults."))
+                    .filter(l -> !notApplying(block).contains(l)).forEach(l -> usedDefaults.add(l.path()));
+        }
+        unused.keySet().removeAll(usedDefaults);
+        unused.values().stream().findFirst().ifPresent(l -> {
+            throw error(l);
+        });
+    }
+
+    private static RuntimeException error(ExperimentSpec.Located located) {
+        return SpecError.at(located.location(), located.path(), "does not apply to any trial of "
+                + (located.path().startsWith("defaults.") ? "any block" : "this block")
+                + " (like momentum with adam, or hidden_layers of a cnn): drawing it would change nothing");
+    }
+
+    /** The block's distributions that apply to none of its possible trials. */
+    private static List<ExperimentSpec.Located> notApplying(ExperimentSpec.GridBlock block) {
         Map<TrialField, List<Object>> candidates = new LinkedHashMap<>();
         for (ExperimentSpec.Axis axis : block.axes()) {
             List<Object> values = new ArrayList<>();
@@ -28,23 +57,21 @@ final class SearchSpace {
             candidates.put(axis.field(), values);
         }
         List<Map<TrialField, Object>> combinations = combinations(candidates);
+        List<ExperimentSpec.Located> none = new ArrayList<>();
         if (combinations.size() > MAX_COMBINATIONS) {
-            return;
+            return none;
         }
         for (ExperimentSpec.Axis axis : block.axes()) {
             for (ExperimentSpec.Located located : axis.values()) {
-                if (!(located.value() instanceof Distribution)) {
-                    continue;
-                }
                 boolean appliesSomewhere = combinations.stream().anyMatch(c -> axis.field().appliesTo(field ->
                         Optional.ofNullable(c.get(field)).or(() -> field.recordedAtDefault()
                                 ? field.defaultValue() : Optional.empty())));
-                if (!appliesSomewhere) {
-                    throw SpecError.at(located.location(), located.path(), "does not apply to this block's trials "
-                            + "(like momentum with adam, or hidden_layers of a cnn): drawing it would change nothing");
+                if (located.value() instanceof Distribution && !appliesSomewhere) {
+                    none.add(located);
                 }
             }
         }
+        return none;
     }
 
     private static List<Object> candidates(Object value) {

@@ -63,11 +63,9 @@ public final class SpecParser {
             }
             merged.putAll(own);
             requireOneNetwork(merged, blockMap, path);
-            ExperimentSpec.GridBlock block = new ExperimentSpec.GridBlock(i, blockMap.location(),
-                    List.copyOf(merged.values()));
-            SearchSpace.requireApplicable(block);
-            blocks.add(block);
+            blocks.add(new ExperimentSpec.GridBlock(i, blockMap.location(), List.copyOf(merged.values())));
         }
+        SearchSpace.requireApplicable(blocks);
         return new ExperimentSpec(name, description, file, data, blocks, search);
     }
 

@@ -78,7 +78,9 @@ class SearchSpecTest {
                         "grid[0].hidden: a distribution cannot draw a list"),
                 bad("depth of the other arch", RANDOM + "grid:\n  - arch: cnn\n    budget: 50000\n"
                         + "    hidden_layers: {int: [1, 3]}\n",
-                        "s.yaml:8:20: grid[0].hidden_layers: does not apply to this block's trials"),
+                        "s.yaml:8:20: grid[0].hidden_layers: does not apply to any trial of this block"),
+                bad("depth in defaults that no block uses", RANDOM + "defaults:\n  conv_blocks: {int: [2, 3]}\n" + GRID,
+                        "s.yaml:6:16: defaults.conv_blocks: does not apply to any trial of any block"),
                 bad("momentum with adam", RANDOM + "defaults:\n  momentum: {uniform: [0.5, 0.99]}\n" + GRID,
                         "defaults.momentum: does not apply"),
                 bad("a budget range too small for the deepest network", RANDOM + "grid:\n  - arch: fcn\n"
@@ -108,6 +110,9 @@ class SearchSpecTest {
                         + "  momentum: {uniform: [0.5, 0.99]}\n" + GRID),
                 good("lr_step with a choice of schedules", RANDOM + "defaults:\n  lr_schedule: [none, step]\n"
                         + "  lr_step: {int: [5, 10]}\n" + GRID),
+                good("depth distributions in defaults shared by fcn and cnn blocks", RANDOM + "defaults:\n"
+                        + "  hidden_layers: {int: [1, 3]}\n  conv_blocks: {int: [2, 3]}\ngrid:\n  - arch: fcn\n"
+                        + "    budget: 50000\n  - arch: cnn\n    budget: 50000\n"),
                 good("int on a real field", RANDOM + "defaults:\n  augment_rotate: {int: [0, 15]}\n" + GRID),
                 good("every kind", TPE + "  seed: 7\n  objective: {metric: val_loss}\n  n_startup: 3\n"
                         + "defaults:\n  lr: {loguniform: [1.0e-4, 1.0e-2]}\n  dropout: {uniform: [0.0, 0.5]}\n"
