@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,11 @@ public final class TpeSource implements TrialSource {
     public static final String SUGGESTION_JSON = "suggestion.json";
     /** How often a wait re-reads the records, for trials another sweep on this directory runs. */
     private static final long POLL_MILLIS = 5_000;
+    /**
+     * How long a trial another sweep held is left alone before it is offered again: if that sweep
+     * died, its claim expires (two minutes by default) and this sweep takes the trial over.
+     */
+    private static final long RETRY_ELSEWHERE_MILLIS = 30_000;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false); // AtomicFiles syncs, then closes
 
@@ -52,6 +58,8 @@ public final class TpeSource implements TrialSource {
     /** Handed out by this sweep (ended or not): never handed out twice. */
     private final Set<String> taken = new HashSet<>();
     private final Map<Integer, Double> losses = new LinkedHashMap<>();
+    /** Trials this sweep found claimed by another one, and when to offer them again. */
+    private final Map<String, Long> elsewhereUntil = new HashMap<>();
     private boolean stopped;
     private boolean toldWaiting;
 
@@ -98,6 +106,11 @@ public final class TpeSource implements TrialSource {
     @Override
     public synchronized void ended(Trial trial) {
         running.remove(trial.id());
+        if (!stopped && !isFinished(trial)) {
+            // not run here (another sweep holds it) or not to its end: offered again later
+            taken.remove(trial.id());
+            elsewhereUntil.put(trial.id(), System.currentTimeMillis() + RETRY_ELSEWHERE_MILLIS);
+        }
         notifyAll();
     }
 
@@ -109,9 +122,11 @@ public final class TpeSource implements TrialSource {
 
     /** A trial of a proposed configuration that has no final record and that this sweep has not taken. */
     private Optional<Trial> unfinishedTrial() {
+        long now = System.currentTimeMillis();
         for (Configuration c : configurations) {
             for (Trial trial : c.trials()) {
-                if (!taken.contains(trial.id()) && !isFinished(trial)) {
+                if (!taken.contains(trial.id()) && elsewhereUntil.getOrDefault(trial.id(), 0L) <= now
+                        && !isFinished(trial)) {
                     taken.add(trial.id());
                     running.add(trial.id());
                     return Optional.of(trial);

@@ -391,6 +391,7 @@ public final class Sweep {
             } else if (failed >= options.maxFailures() && stopping.compareAndSet(false, true)) {
                 out.printf("--max-failures %d reached: no new trials start; running ones finish%n",
                         options.maxFailures());
+                source.stop();
             }
         }
 
