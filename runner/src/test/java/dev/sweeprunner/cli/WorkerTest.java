@@ -60,6 +60,19 @@ class WorkerTest {
         return store.readAll().stream().collect(Collectors.toMap(r -> r.setting("seed"), Function.identity()));
     }
 
+    /**
+     * The whole command line: ProcessHandle.Info cuts it at 4 KiB on Linux, which a worker's
+     * classpath alone exceeds, so /proc is read where there is one.
+     */
+    private static String commandLine(ProcessHandle process) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return process.info().commandLine().orElse("");
+        }
+    }
+
     /** Waits until the trial with this seed has written at least {@code rows} epoch rows. */
     private static TrialRecord awaitRows(TrialStore store, String seed, int rows) throws InterruptedException {
         long deadline = System.currentTimeMillis() + TIMEOUT_MILLIS;
@@ -90,7 +103,7 @@ class WorkerTest {
         TrialStore store = new TrialStore(results);
         TrialRecord victim = awaitRows(store, "1", 2);
         ProcessHandle worker = ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains(" worker ")).findFirst().orElseThrow();
+                .filter(p -> commandLine(p).contains(" worker ")).findFirst().orElseThrow();
         worker.destroyForcibly(); // SIGKILL: what the kernel's OOM killer does
 
         CliTest.Result r = sweep.get();
