@@ -28,6 +28,7 @@ async function main() {
     args: CHROMIUM_FLAGS,
     timeout: 60000
   });
+  const version = browser.version();
   const problems = [];
   const passed = [];
   function check(ok, what) {
@@ -143,7 +144,8 @@ async function main() {
   }
   passed.forEach(p => console.log('ok   ' + p));
   problems.forEach(p => console.log('FAIL ' + p));
-  console.log('browser check of ' + report + ': ' + passed.length + ' ok, ' + problems.length + ' failed');
+  console.log('checked ' + report + ' in Chromium ' + version);
+  console.log('browser-check: ' + passed.length + ' passed, ' + problems.length + ' failed');
   process.exit(problems.length === 0 ? 0 : 1);
 }
 

@@ -83,7 +83,7 @@ final class ReportHtml {
     static void write(Writer out, Report.Results results) throws IOException {
         String template = resource(ReportHtml.class, "report.html");
         String data = json(page(results));
-        for (String line : template.split("\n", -1)) {
+        for (String line : template.lines().toList()) {
             switch (line.strip()) {
                 case LIBRARY_SLOT -> script(out, "", library());
                 case DATA_SLOT -> script(out, " id=\"" + DATA_ID + "\" type=\"application/json\"", data);
