@@ -68,7 +68,8 @@ final class ReportHtml {
     record Point(String group, String network, long params, int n, Double acc, Double accStd, Double time,
             Double timeStd) {}
 
-    record Curve(String id, String family, String label, String status, List<Integer> epochs,
+    /** One trial's epochs; {@code group} (its configuration, "" when it did not complete) picks its colour. */
+    record Curve(String id, String family, String group, String label, String status, List<Integer> epochs,
             Map<String, List<Double>> values) {}
 
     /** Per-class test F1 at the last epoch of one configuration: mean and std over members. */
@@ -106,8 +107,9 @@ final class ReportHtml {
                         .map(ReportHtml::point).toList())).toList();
         List<Map<String, String>> curveMetrics = CURVE_METRICS.stream()
                 .map(m -> Map.of("key", m.key(), "label", m.label())).toList();
+        Map<String, String> groupOf = groupOf(groups);
         List<Curve> curves = results.trials().stream().filter(t -> !t.result().epochs().isEmpty())
-                .map(ReportHtml::curve).toList();
+                .map(t -> curve(t, groupOf)).toList();
         List<Confusion> confusions = new ArrayList<>();
         for (TrialSummary t : results.trials()) {
             for (EpochConfusion c : ReportMarkdown.heatmapsOf(t)) {
@@ -137,13 +139,14 @@ final class ReportHtml {
                 number(100 * acc.std()), number(time.mean()), number(time.std()));
     }
 
-    private static Curve curve(TrialSummary t) {
+    private static Curve curve(TrialSummary t, Map<String, String> groupOf) {
         List<EpochRecord> epochs = t.result().epochs();
         Map<String, List<Double>> values = new LinkedHashMap<>();
         for (CurveMetric m : CURVE_METRICS) {
             values.put(m.key(), epochs.stream().map(e -> number(m.value().applyAsDouble(e))).toList());
         }
-        return new Curve(t.trial().trialId(), t.trial().setting("arch").toUpperCase(Locale.ROOT), label(t.trial()),
+        return new Curve(t.trial().trialId(), t.trial().setting("arch").toUpperCase(Locale.ROOT),
+                groupOf.getOrDefault(t.trial().trialId(), ""), label(t.trial()),
                 t.trial().status().csvName(), epochs.stream().map(EpochRecord::epoch).toList(), values);
     }
 
@@ -210,8 +213,7 @@ final class ReportHtml {
             }
         });
         table.text("error");
-        Map<String, String> groupOf = new HashMap<>();
-        groups.forEach(g -> g.members().forEach(m -> groupOf.put(m.trial().trialId(), g.id())));
+        Map<String, String> groupOf = groupOf(groups);
         for (TrialSummary t : trials) {
             TrialRecord r = t.trial();
             List<String> row = new ArrayList<>(List.of(r.trialId(), r.setting("arch").toUpperCase(Locale.ROOT),
@@ -248,6 +250,13 @@ final class ReportHtml {
             new ProvenanceColumn("host", false, Provenance::host),
             new ProvenanceColumn("CPU", false, Provenance::cpu),
             new ProvenanceColumn("cores", true, p -> Integer.toString(p.cores())));
+
+    /** Trial id to its configuration's group id; trials that did not complete belong to none. */
+    private static Map<String, String> groupOf(List<Group> groups) {
+        Map<String, String> groupOf = new HashMap<>();
+        groups.forEach(g -> g.members().forEach(m -> groupOf.put(m.trial().trialId(), g.id())));
+        return groupOf;
+    }
 
     private static String commit(Provenance p) {
         String commit = text(p.gitCommit());

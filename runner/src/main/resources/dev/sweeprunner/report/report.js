@@ -8,6 +8,7 @@
     '#bcbd22', '#17becf'];
   // Heat-map cells run from white to the PNG confusion charts' dark blue.
   const HEAT_HIGH = [8, 48, 107];
+  const LOG_MARGIN = 1.5;
   Chart.defaults.animation = false; // drawn once, the same on every load (and in screenshots)
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
 
@@ -121,18 +122,23 @@
   };
 
   function accuracyChart(canvasId, xKey, xTitle, logarithmic) {
-    const datasets = data.accuracy.map((family, f) => ({
-      label: family.family,
-      borderColor: PALETTE[f % PALETTE.length],
-      backgroundColor: PALETTE[f % PALETTE.length],
-      showLine: true,
-      pointRadius: 4,
-      data: family.points.filter(p => p.acc !== null && p[xKey] !== null).map(p => ({
-        x: p[xKey], y: p.acc, network: p.network, n: p.n, std: p.accStd,
+    const datasets = data.accuracy.map((family, f) => {
+      const points = family.points.filter(p => p.acc !== null && p[xKey] !== null).map(p => ({
+        x: p[xKey], y: p.acc, network: p.network, group: p.group, n: p.n, std: p.accStd,
         yMin: p.accStd === null ? null : p.acc - p.accStd,
         yMax: p.accStd === null ? null : p.acc + p.accStd
-      }))
-    }));
+      })).sort((a, b) => a.x - b.x);
+      return {
+        label: family.family,
+        borderColor: PALETTE[f % PALETTE.length],
+        backgroundColor: PALETTE[f % PALETTE.length],
+        // a line through a family's sizes; configurations of one size are no series to connect
+        showLine: new Set(points.map(p => p.x)).size === points.length,
+        pointRadius: 4,
+        data: points
+      };
+    });
+    const xs = datasets.flatMap(d => d.data.map(p => p.x));
     const ys = datasets.flatMap(d => d.data.flatMap(p => [p.y, p.yMin, p.yMax])).filter(v => v !== null);
     return new Chart(document.getElementById(canvasId), {
       type: 'scatter',
@@ -147,7 +153,8 @@
               label: item => {
                 const p = item.raw;
                 const spread = p.std === null ? '' : ' ± ' + p.std.toFixed(2);
-                return item.dataset.label + ' ' + p.network + ': ' + p.y.toFixed(2) + spread + ' % (n = ' + p.n
+                return item.dataset.label + ' ' + p.network + ' (group ' + p.group + '): ' + p.y.toFixed(2) + spread
+                  + ' % (n = ' + p.n
                   + '), ' + (xKey === 'params' ? p.x.toLocaleString('en') + ' parameters' : p.x.toFixed(1) + ' s');
               }
             }
@@ -156,8 +163,14 @@
         scales: {
           x: {
             type: logarithmic ? 'logarithmic' : 'linear',
+            // half a step of margin on a log axis, so no point sits on its edge
+            min: logarithmic ? Math.min(...xs) / LOG_MARGIN : undefined,
+            max: logarithmic ? Math.max(...xs) * LOG_MARGIN : undefined,
             title: {display: true, text: xTitle + (logarithmic ? ' (log scale)' : '')},
-            ticks: {callback: value => !logarithmic || isLogLabel(value) ? Number(value).toLocaleString('en') : ''}
+            ticks: {
+              maxRotation: 0,
+              callback: value => !logarithmic || isLogLabel(value) ? Number(value).toLocaleString('en') : ''
+            }
           },
           y: {
             title: {display: true, text: 'test accuracy (%)'},
@@ -191,7 +204,8 @@
         plugins: {
           title: {display: true, text: family + ': ' + metricLabel(metric) + ' per epoch, ' + curves.length
             + (curves.length === 1 ? ' trial' : ' trials')},
-          legend: {position: 'bottom', labels: {boxWidth: 12, font: {size: 11}}}
+          // legend samples are short lines, dashed like their curves
+          legend: {position: 'bottom', labels: {usePointStyle: true, pointStyle: 'line', font: {size: 11}}}
         },
         scales: {
           x: {type: 'linear', title: {display: true, text: 'epoch'}, ticks: {precision: 0}},
@@ -203,16 +217,31 @@
     curveCharts.push(chart);
   }
 
+  // One colour per configuration, one dash pattern per seed or fold within it: repeats of a
+  // configuration read as one bundle. A trial that did not complete has a colour of its own.
+  const DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]];
+
   function curveDatasets(curves, metric) {
-    return curves.map((c, i) => ({
-      label: c.label,
-      borderColor: PALETTE[i % PALETTE.length],
-      backgroundColor: PALETTE[i % PALETTE.length],
-      borderWidth: 1.5,
+    const colours = new Map();
+    const members = new Map();
+    return curves.map(c => {
+      const key = c.group || c.id;
+      if (!colours.has(key)) {
+        colours.set(key, PALETTE[colours.size % PALETTE.length]);
+      }
+      const member = members.get(key) || 0;
+      members.set(key, member + 1);
+      return {
+        label: c.label,
+        borderColor: colours.get(key),
+        backgroundColor: colours.get(key),
+        borderDash: DASHES[member % DASHES.length],
+        borderWidth: 1.5,
       pointRadius: 1.5,
       spanGaps: false,
-      data: c.epochs.map((epoch, j) => ({x: epoch, y: c.values[metric][j]}))
-    }));
+        data: c.epochs.map((epoch, j) => ({x: epoch, y: c.values[metric][j]}))
+      };
+    });
   }
 
   function metricLabel(key) {
