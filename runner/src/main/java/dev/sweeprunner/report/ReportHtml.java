@@ -1,7 +1,7 @@
 package dev.sweeprunner.report;
 
-import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sweeprunner.records.ConfusionMatrix;
 import dev.sweeprunner.records.EpochConfusion;
@@ -23,13 +23,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 
 /**
  * report.html: the report as one self-contained page. The page is a fixed template
  * ({@code report.html} and {@code report.js} beside this class) with Chart.js, read from its webjar,
- * and the results as JSON inlined, so it opens from a copied results directory with no network.
+ * and the results as JSON inlined, so it opens from a copied results directory with no network (its
+ * Content-Security-Policy refuses any request, so nothing can quietly depend on one).
  * Every number comes from the report's own aggregation ({@link Group}, {@link Stats},
  * {@link ClassMetrics}, the tables of {@link ReportMarkdown}, {@link ComparisonTable} and
  * {@link Tables}); the page's script only draws and sorts.
@@ -53,13 +55,33 @@ final class ReportHtml {
 
     private record CurveMetric(String key, String label, ToDoubleFunction<EpochRecord> value) {}
 
+    /** A trial table column from trial.json's provenance. */
+    private record ProvenanceColumn(String name, boolean numeric, Function<Provenance, String> value) {}
+
+    private static final List<ProvenanceColumn> PROVENANCE = List.of(
+            new ProvenanceColumn("device", false, Provenance::device),
+            new ProvenanceColumn("threads", true, p -> Integer.toString(p.intraOpThreads())),
+            new ProvenanceColumn("runner", false, Provenance::runnerVersion),
+            new ProvenanceColumn("commit", false, ReportHtml::commit),
+            new ProvenanceColumn("DJL", false, Provenance::djlVersion),
+            new ProvenanceColumn("PyTorch", false, Provenance::pytorchVersion),
+            new ProvenanceColumn("engine", false, Provenance::engine),
+            new ProvenanceColumn("JVM", false, Provenance::jvm),
+            new ProvenanceColumn("OS", false, Provenance::os),
+            new ProvenanceColumn("host", false, Provenance::host),
+            new ProvenanceColumn("CPU", false, Provenance::cpu),
+            new ProvenanceColumn("cores", true, p -> Integer.toString(p.cores())));
+
     /** Everything the page shows; field names are what report.js reads. */
     record Page(String experiment, String description, String chartLibrary, int trials, int completed,
             List<String> classes, Table overview, List<FamilyTable> comparisons, Table folds,
-            List<Family> accuracy, List<Map<String, String>> curveMetrics, List<Curve> curves, List<F1Row> f1,
+            List<Family> accuracy, List<CurveChoice> curveMetrics, List<Curve> curves, List<F1Row> f1,
             List<Confusion> confusions, Table trialTable) {}
 
     record FamilyTable(String family, Table table) {}
+
+    /** An entry of the learning-curve metric menu. */
+    record CurveChoice(String key, String label) {}
 
     /** One family's configurations, smallest first: a line with error bars. */
     record Family(String family, List<Point> points) {}
@@ -105,8 +127,8 @@ final class ReportHtml {
         List<Family> accuracy = families.stream().map(f -> new Family(f.toUpperCase(Locale.ROOT),
                 ComparisonTable.family(groups, f).stream().sorted(Comparator.comparingLong(g -> g.first().params()))
                         .map(ReportHtml::point).toList())).toList();
-        List<Map<String, String>> curveMetrics = CURVE_METRICS.stream()
-                .map(m -> Map.of("key", m.key(), "label", m.label())).toList();
+        List<CurveChoice> curveMetrics = CURVE_METRICS.stream().map(m -> new CurveChoice(m.key(), m.label()))
+                .toList();
         Map<String, String> groupOf = groupOf(groups);
         List<Curve> curves = results.trials().stream().filter(t -> !t.result().epochs().isEmpty())
                 .map(t -> curve(t, groupOf)).toList();
@@ -195,15 +217,23 @@ final class ReportHtml {
         return label.append(" (").append(trial.trialId()).append(')').toString();
     }
 
-    /** Every trial, completed or not, with what trial.json says about where and with what it ran. */
+    /**
+     * Every trial, completed or not: the settings that tell trials apart (those that vary, and the
+     * seed), its outcome, and what trial.json says about where and with what it ran.
+     */
     static Table trialTable(List<TrialSummary> trials, List<Group> groups) {
-        boolean folds = trials.stream().anyMatch(t -> !t.trial().setting("fold").isEmpty());
-        Table.Builder table = new Table.Builder().text("trial").text("model").number("weights").text("network")
-                .number("seed");
-        if (folds) {
-            table.number("fold");
+        List<String> settings = distinguishingSettings(trials);
+        Table.Builder table = new Table.Builder().text("trial").text("model").number("weights").text("network");
+        for (String key : settings) {
+            boolean numeric = trials.stream().map(t -> t.trial().setting(key)).filter(v -> !v.isEmpty())
+                    .allMatch(ReportHtml::isNumber);
+            if (numeric) {
+                table.number(key);
+            } else {
+                table.text(key);
+            }
         }
-        table.text("status").number("epochs").number("test acc %").number("time (s)").text("group")
+        table.text("status").number("epochs run").number("test acc %").number("time (s)").text("group")
                 .text("started").text("finished");
         PROVENANCE.forEach(c -> {
             if (c.numeric()) {
@@ -217,10 +247,8 @@ final class ReportHtml {
         for (TrialSummary t : trials) {
             TrialRecord r = t.trial();
             List<String> row = new ArrayList<>(List.of(r.trialId(), r.setting("arch").toUpperCase(Locale.ROOT),
-                    String.format(Locale.ROOT, "%,d", r.params()), r.network(), r.setting("seed")));
-            if (folds) {
-                row.add(r.setting("fold"));
-            }
+                    String.format(Locale.ROOT, "%,d", r.params()), r.network()));
+            settings.forEach(key -> row.add(r.setting(key)));
             double acc = t.value(Metric.TEST_ACC);
             row.addAll(List.of(r.status().csvName(), Integer.toString(r.epochsCompleted()),
                     Double.isNaN(acc) ? "" : String.format(Locale.ROOT, "%.2f", 100 * acc),
@@ -234,22 +262,23 @@ final class ReportHtml {
         return table.build();
     }
 
-    /** A trial table column from trial.json's provenance. */
-    private record ProvenanceColumn(String name, boolean numeric, java.util.function.Function<Provenance, String> value) {}
+    /** Config keys whose values differ between trials, in config order, and always the seed and fold if set. */
+    private static List<String> distinguishingSettings(List<TrialSummary> trials) {
+        LinkedHashSet<String> keys = new LinkedHashSet<>();
+        trials.forEach(t -> keys.addAll(t.trial().config().keySet()));
+        keys.remove("arch"); // the model column
+        return keys.stream().filter(key -> Group.MEMBER_KEYS.contains(key)
+                || trials.stream().map(t -> t.trial().setting(key)).distinct().count() > 1).toList();
+    }
 
-    private static final List<ProvenanceColumn> PROVENANCE = List.of(
-            new ProvenanceColumn("device", false, Provenance::device),
-            new ProvenanceColumn("threads", true, p -> Integer.toString(p.intraOpThreads())),
-            new ProvenanceColumn("runner", false, Provenance::runnerVersion),
-            new ProvenanceColumn("commit", false, ReportHtml::commit),
-            new ProvenanceColumn("DJL", false, Provenance::djlVersion),
-            new ProvenanceColumn("PyTorch", false, Provenance::pytorchVersion),
-            new ProvenanceColumn("engine", false, Provenance::engine),
-            new ProvenanceColumn("JVM", false, Provenance::jvm),
-            new ProvenanceColumn("OS", false, Provenance::os),
-            new ProvenanceColumn("host", false, Provenance::host),
-            new ProvenanceColumn("CPU", false, Provenance::cpu),
-            new ProvenanceColumn("cores", true, p -> Integer.toString(p.cores())));
+    private static boolean isNumber(String text) {
+        try {
+            Double.parseDouble(text);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
 
     /** Trial id to its configuration's group id; trials that did not complete belong to none. */
     private static Map<String, String> groupOf(List<Group> groups) {
