@@ -268,14 +268,21 @@
     document.getElementById('folds').appendChild(sortableTable(data.folds));
   }
 
-  accuracyChart('accuracy-params', 'params', 'trainable parameters', true);
-  accuracyChart('accuracy-time', 'time', 'training time (s)', false);
+  if (data.accuracy.some(f => f.points.length > 0)) {
+    accuracyChart('accuracy-params', 'params', 'trainable parameters', true);
+    accuracyChart('accuracy-time', 'time', 'training time (s)', false);
+  } else {
+    document.querySelector('#accuracy .charts').replaceWith(el('p', {class: 'note'}, 'No trial has completed yet.'));
+  }
 
   const metricSelect = document.getElementById('curve-metric');
   data.curveMetrics.forEach(m => metricSelect.appendChild(el('option', {value: m.key}, m.label)));
   const curveContainer = document.getElementById('curve-charts');
   const families = [...new Set(data.curves.map(c => c.family))];
   families.forEach(f => curveChart(curveContainer, f, data.curves.filter(c => c.family === f), metricSelect.value));
+  if (families.length === 0) {
+    curveContainer.replaceWith(el('p', {class: 'note'}, 'No trial has finished an epoch yet.'));
+  }
   metricSelect.addEventListener('change', () => curveCharts.forEach(chart => {
     chart.data.datasets.forEach((dataset, i) => {
       dataset.data = curveDatasets(chart.$curves, metricSelect.value)[i].data;
@@ -311,7 +318,8 @@
   if (data.f1.length > 0) {
     document.getElementById('f1-table').appendChild(f1Table);
   } else {
-    document.getElementById('f1-table').appendChild(el('p', {class: 'note'}, 'No trial has a confusion matrix.'));
+    document.getElementById('f1-table').appendChild(el('p', {class: 'note'},
+      'No completed trial has a confusion matrix at its last epoch.'));
   }
 
   // confusion matrices with a trial picker
