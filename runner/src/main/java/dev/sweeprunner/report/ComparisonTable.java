@@ -21,9 +21,6 @@ import java.util.function.ToDoubleFunction;
 public final class ComparisonTable {
     /** Table 1 reports the 100k CNN after 4 epochs and the 100k FCN after 15. */
     public static final List<Integer> REFERENCE_EPOCHS = List.of(4, 15);
-    private static final String HEADER = "| model | weights | lr | epochs | dropout | val acc % | test acc % "
-            + "| epochs to 88% | training time (s) | n |\n"
-            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
 
     private ComparisonTable() {}
 
@@ -42,22 +39,32 @@ public final class ComparisonTable {
                         + "Generated from `trials/*/` by the runner.%n%n",
                 trials.size(), completed, String.join(", ", devices)));
         for (String arch : List.of("fcn", "cnn")) {
-            List<String> rows = new ArrayList<>();
-            groups.stream().filter(g -> g.first().setting("arch").equals(arch))
-                    .sorted(Comparator.comparingLong((Group g) -> -g.first().params()))
-                    .forEach(g -> rows.addAll(rowsOf(g)));
-            if (rows.isEmpty()) {
+            Table table = table(family(groups, arch));
+            if (table.rows().isEmpty()) {
                 continue;
             }
-            out.write("## " + arch.toUpperCase(Locale.ROOT) + "\n\n" + HEADER);
-            for (String row : rows) {
-                out.write(row);
-            }
+            out.write("## " + arch.toUpperCase(Locale.ROOT) + "\n\n");
+            TableFormat.MD.writeOut(table, out);
             out.write("\n");
         }
     }
 
-    private static List<String> rowsOf(Group g) {
+    /** The configurations of one architecture, as its table lists them: largest first. */
+    static List<Group> family(List<Group> groups, String arch) {
+        return groups.stream().filter(g -> g.first().setting("arch").equals(arch))
+                .sorted(Comparator.comparingLong((Group g) -> -g.first().params())).toList();
+    }
+
+    /** One family's table (comparison.md and report.html): rows at the reference epochs and the last. */
+    static Table table(List<Group> family) {
+        Table.Builder table = new Table.Builder().text("model").number("weights").number("lr").number("epochs")
+                .number("dropout").number("val acc %").number("test acc %").number("epochs to 88%")
+                .number("training time (s)").number("n");
+        family.forEach(g -> rowsOf(g).forEach(table::row));
+        return table.build();
+    }
+
+    private static List<List<String>> rowsOf(Group g) {
         int last = g.members().stream().mapToInt(t -> t.result().epochs().size()).min().orElse(0);
         List<Integer> epochs = new ArrayList<>();
         REFERENCE_EPOCHS.stream().filter(e -> e < last).forEach(epochs::add);
@@ -66,9 +73,9 @@ public final class ComparisonTable {
         }
         TrialRecord trial = g.first();
         String to88 = plusMinus(g.stats(Metric.EPOCHS_TO_88), 1, "%.0f", "%.1f");
-        List<String> rows = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
         for (int epoch : epochs) {
-            rows.add("| " + String.join(" | ", List.of(
+            rows.add(List.of(
                     trial.setting("arch").toUpperCase(Locale.ROOT),
                     String.format(Locale.ROOT, "%,d", trial.params()),
                     trial.setting("lr"),
@@ -78,7 +85,7 @@ public final class ComparisonTable {
                     plusMinus(atEpoch(g, epoch, EpochRecord::testAcc), 100, "%.2f", "%.2f"),
                     to88,
                     plusMinus(atEpoch(g, epoch, EpochRecord::elapsedS), 1, "%.1f", "%.1f"),
-                    Integer.toString(g.n()))) + " |\n");
+                    Integer.toString(g.n())));
         }
         return rows;
     }
