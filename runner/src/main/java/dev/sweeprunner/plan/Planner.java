@@ -119,22 +119,39 @@ public final class Planner {
                     + " (leave arch out: it follows from the layers)");
         }
         try {
-            if (way == TrialField.BUDGET) {
-                return Sizing.size(config.arch(), config.depth(), config.batchNorm(), config.budget())
-                        .toNetwork(config.dropout());
-            }
-            if (way == TrialField.PRESET) {
-                Preset preset = config.preset().orElseThrow();
-                return Network.of(preset.family(), preset.layers(), preset.yamlName());
-            }
-            if (way == TrialField.HIDDEN) {
-                List<Integer> widths = config.hidden().orElseThrow();
-                return NetShape.fcn(widths, config.batchNorm()).toNetwork(config.dropout());
-            }
-            List<Layer> layers = config.layers().orElseThrow();
-            return Network.of(config.arch(), layers, Network.autoLabel(layers));
+            return network(config);
         } catch (Sizing.Impossible | Network.Invalid e) {
             throw SpecError.at(where.location(), where.path(), e.getMessage());
         }
+    }
+
+    /**
+     * The trial's network from its resolved config alone (a pure function: a worker JVM rebuilds
+     * its trial's network with it from the config the sweep sends). Throws {@link Sizing.Impossible}
+     * or {@link Network.Invalid} when the config asks for a network that cannot be built.
+     */
+    public static Network network(TrialConfig config) {
+        TrialField way = TrialField.NETWORK_CHOICES.stream().filter(config.values()::containsKey).findFirst()
+                .orElseThrow(() -> new IllegalStateException("a resolved config names its network"));
+        if (way == TrialField.BUDGET) {
+            return Sizing.size(config.arch(), config.depth(), config.batchNorm(), config.budget())
+                    .toNetwork(config.dropout());
+        }
+        if (way == TrialField.PRESET) {
+            Preset preset = config.preset().orElseThrow();
+            return Network.of(preset.family(), preset.layers(), preset.yamlName());
+        }
+        if (way == TrialField.HIDDEN) {
+            List<Integer> widths = config.hidden().orElseThrow();
+            return NetShape.fcn(widths, config.batchNorm()).toNetwork(config.dropout());
+        }
+        List<Layer> layers = config.layers().orElseThrow();
+        return Network.of(config.arch(), layers, Network.autoLabel(layers));
+    }
+
+    /** The trial at {@code index} of a plan, from its resolved config alone (see {@link #network(TrialConfig)}). */
+    public static Trial trial(int index, TrialConfig config) {
+        String hash = config.configHash();
+        return new Trial(index, hash.substring(0, ConfigHash.SHORT_LENGTH), hash, config, network(config));
     }
 }
