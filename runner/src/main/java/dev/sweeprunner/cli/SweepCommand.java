@@ -6,7 +6,6 @@ import dev.sweeprunner.data.DatasetLocator;
 import dev.sweeprunner.data.DecompressedCache;
 import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Plan;
-import dev.sweeprunner.plan.Planner;
 import dev.sweeprunner.plan.Shard;
 import dev.sweeprunner.plan.TrialFilter;
 import dev.sweeprunner.sweep.ClassArchive;
@@ -15,10 +14,8 @@ import dev.sweeprunner.train.InProcessRunner;
 import dev.sweeprunner.sweep.Sweep;
 import dev.sweeprunner.sweep.WorkerRunner;
 import dev.sweeprunner.spec.ExperimentSpec;
-import dev.sweeprunner.spec.SpecParser;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -26,7 +23,6 @@ import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "sweep", description = "Run every trial of an experiment (resumes; completed trials are skipped).")
 final class SweepCommand implements Callable<Integer> {
@@ -35,8 +31,8 @@ final class SweepCommand implements Callable<Integer> {
     /** DJL sets PyTorch's intra-op threads from this property when its engine starts. */
     private static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
 
-    @Parameters(paramLabel = "FILE", description = "experiment YAML")
-    Path file;
+    @Mixin
+    PlanOptions planning;
 
     @Option(names = "--results", paramLabel = "DIR", description = "this experiment's results directory (default results/<name>)")
     Path results;
@@ -44,12 +40,6 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--device", description = "auto | cpu | gpu (default: ${DEFAULT-VALUE})", defaultValue = "auto",
             converter = DeviceConverter.class)
     DeviceChoice device;
-
-    @Option(names = "--epochs", description = "override every trial's epochs")
-    Integer epochs;
-
-    @Option(names = "--train-limit", paramLabel = "N", description = "train on the first N training images (smoke runs)")
-    Integer trainLimit;
 
     @Option(names = "--fresh", description = "move earlier results aside and start over")
     boolean fresh;
@@ -64,7 +54,7 @@ final class SweepCommand implements Callable<Integer> {
     String workers;
 
     @Option(names = "--threads", paramLabel = "T", description = "intra-op threads per worker, or of this JVM with "
-            + "--workers 0 (default: cores / trials running at once)")
+            + "--workers 0 (default: cores / min(workers, trials in the plan), the same for every shard)")
     Integer threads;
 
     @Option(names = "--shard", paramLabel = "I/N|auto", description = "run shard I of N of the plan; auto reads Slurm "
@@ -99,8 +89,8 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentSpec spec = SpecParser.parse(file);
-        Plan plan = Planner.plan(spec, CliOverrides.of(epochs, trainLimit));
+        ExperimentSpec spec = planning.spec();
+        Plan plan = planning.plan(spec);
         TrialFilter selection = TrialFilter.parse(only);
         selection.select(plan.trials()); // a selection that matches nothing is a user error before anything starts
         if (maxFailures != null && maxFailures < 1) {
@@ -132,43 +122,57 @@ final class SweepCommand implements Callable<Integer> {
                 return found;
             }
         };
-        Sweep.Options options = Sweep.Options.defaults(dir).withFresh(fresh).withWorkers(slots)
-                .withShard(shard == null ? Shard.ALL : Shard.parse(shard, shardCount, System.getenv()))
-                .withSelection(selection)
-                .withRetryFailed(retryFailed)
-                .withFailurePolicy(maxFailures == null ? Integer.MAX_VALUE : maxFailures, failFast)
-                .withProgress(!noProgress && Sweep.interactive())
-                .withLease(leaseSeconds == null ? Sweep.DEFAULT_LEASE : Duration.ofSeconds(leaseSeconds));
+        Sweep.Builder options = Sweep.Options.builder(dir).fresh(fresh).workers(slots)
+                .selection(selection)
+                .retryFailed(retryFailed)
+                .progress(!noProgress && Sweep.interactive());
+        if (shard != null) {
+            options.shard(Shard.parse(shard, shardCount, System.getenv()));
+        }
+        if (maxFailures != null || failFast) {
+            options.failurePolicy(maxFailures == null ? Integer.MAX_VALUE : maxFailures, failFast);
+        }
+        if (leaseSeconds != null) {
+            options.lease(Duration.ofSeconds(leaseSeconds));
+        }
         ClassArchive classArchive = ClassArchive.forThisJvm(
                 DecompressedCache.standardDir(System.getenv(), System.getProperty("user.home")));
         Sweep sweep = new Sweep(System.out, slots == 0
-                ? (p, store, progress, running) -> new InProcessRunner(p, store, System.out, device,
-                        () -> FashionMnist.load(dataDir.get(), true), progress == null ? List.of() : List.of(progress))
-                : (p, store, progress, running) -> new WorkerRunner(workerCommand(dataDir.get(), dir, running),
-                        classArchive, store, spec.name(), System.out, progress),
+                ? (p, store, progress, slotsForPlan) -> new InProcessRunner(spec.name(), p.trials().size(), store,
+                        System.out, device, () -> FashionMnist.load(dataDir.get(), true),
+                        progress == null ? List.of() : List.of(progress))
+                : (p, store, progress, slotsForPlan) -> new WorkerRunner(
+                        workerCommand(dataDir.get(), dir, slotsForPlan), classArchive, store, spec.name(),
+                        p.trials().size(), System.out, progress),
                 new ReportingSweepListener(System.out));
-        Sweep.Outcome outcome = sweep.run(plan, options);
+        Sweep.Outcome outcome = sweep.run(plan, options.build());
         System.out.println("Done: " + outcome);
         return outcome.failed() > 0 ? Main.EXIT_FAILURE : 0;
     }
 
-    /** The same runner, in a new JVM, with this sweep's plan settings and its share of the cores. */
-    private List<String> workerCommand(Path dataDir, Path resultsDir, int running) {
-        int perWorker = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / running);
-        List<String> command = new ArrayList<>(List.of(
+    /**
+     * The same runner in a new JVM, with only what is per JVM on its command line (the trials come
+     * over the protocol) and its share of the cores.
+     */
+    private List<String> workerCommand(Path dataDir, Path resultsDir, int slotsForPlan) {
+        int perWorker = threads != null ? threads : threadsPerWorker(Runtime.getRuntime().availableProcessors(), slotsForPlan);
+        return List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true", "-Djava.awt.headless=true",
                 "-D" + THREADS_PROPERTY + "=" + perWorker,
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), WorkerCommand.NAME, file.toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), WorkerCommand.NAME,
                 "--results", resultsDir.toString(), "--device", device.name().toLowerCase(Locale.ROOT),
-                "--data-dir", dataDir.toString()));
-        if (epochs != null) {
-            command.addAll(List.of("--epochs", epochs.toString()));
-        }
-        if (trainLimit != null) {
-            command.addAll(List.of("--train-limit", trainLimit.toString()));
-        }
-        return command;
+                "--data-dir", dataDir.toString());
+    }
+
+    /**
+     * Intra-op threads of each worker: a function of the machine and the whole plan only, never of
+     * the shard or of how many trials are left, because PyTorch's reductions split differently over
+     * other thread counts and the last digits of the results change: the same trial id must give
+     * the same numbers however the plan is run (one shot, shards, a resume).
+     */
+    static int threadsPerWorker(int cores, int slotsForPlan) {
+        return Math.max(1, cores / Math.max(1, slotsForPlan));
     }
 
     /** N (0 = in this JVM), or auto: one per core when training on the CPU, one on a GPU. */

@@ -56,6 +56,7 @@ public final class WorkerRunner implements TrialRunner {
     private final ClassArchive classArchive;
     private final TrialStore store;
     private final String experiment;
+    private final int planSize;
     private final PrintStream out;
     private final ProgressListener progress;
     private final Deque<String> stderrTail = new ArrayDeque<>();
@@ -70,10 +71,12 @@ public final class WorkerRunner implements TrialRunner {
 
     /**
      * {@code command} starts with the java executable; the class archive's flags go right after it.
-     * {@code progress} may be null (no terminal, or several workers sharing one).
+     * {@code progress} may be null (no terminal, or several workers sharing one). {@code experiment}
+     * and {@code planSize} are sent to each worker it starts (see {@link WorkerProtocol}).
      */
     public WorkerRunner(List<String> command, ClassArchive classArchive, TrialStore store, String experiment,
-            PrintStream out, ProgressListener progress) {
+            int planSize, PrintStream out, ProgressListener progress) {
+        this.planSize = planSize;
         this.command = List.copyOf(command);
         this.classArchive = classArchive;
         this.store = store;
@@ -100,7 +103,7 @@ public final class WorkerRunner implements TrialRunner {
             if (process == null && !start()) {
                 return recordDeath(trial, "the worker JVM exited before it was ready");
             }
-            requests.write(WorkerProtocol.run(trial.id()) + "\n");
+            requests.write(WorkerProtocol.run(trial) + "\n");
             requests.flush();
             String line;
             while ((line = replies.readLine()) != null) {
@@ -138,6 +141,8 @@ public final class WorkerRunner implements TrialRunner {
         stderrPump = new Thread(() -> pump(errors), "worker-stderr");
         stderrPump.setDaemon(true);
         stderrPump.start();
+        requests.write(WorkerProtocol.sweep(planSize, experiment) + "\n");
+        requests.flush();
         String line;
         while ((line = replies.readLine()) != null) {
             if (line.equals(WorkerProtocol.READY)) {

@@ -53,8 +53,8 @@ class ToolkitTest {
     private Sweep.Outcome sweep(String yaml, Path results) {
         PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         Plan plan = SweepTest.plan(yaml);
-        return new Sweep(out, (p, store, progress, slots) -> new InProcessRunner(p, store, out, DeviceChoice.CPU, () -> DATA,
-                List.of()), new ReportingSweepListener(out)).run(plan, Sweep.Options.defaults(results).withWorkers(0));
+        return new Sweep(out, (p, store, progress, slots) -> new InProcessRunner(p.spec().name(), p.trials().size(), store, out, DeviceChoice.CPU, () -> DATA,
+                List.of()), new ReportingSweepListener(out)).run(plan, Sweep.Options.builder(results).workers(0).build());
     }
 
     /**
