@@ -147,7 +147,16 @@ final class SweepCommand implements Callable<Integer> {
                 new ReportingSweepListener(System.out));
         Sweep.Outcome outcome = sweep.run(plan, options.build());
         System.out.println("Done: " + outcome);
-        return outcome.failed() > 0 ? Main.EXIT_FAILURE : 0;
+        if (outcome.failed() > 0) {
+            return Main.EXIT_FAILURE;
+        }
+        if (outcome.elsewhere() > 0) {
+            System.out.println("Incomplete: " + outcome.elsewhere() + " trial(s) were being run by another live sweep "
+                    + "and were skipped; sweep again once it has ended to have every result here (exit code "
+                    + Main.EXIT_INCOMPLETE + ")");
+            return Main.EXIT_INCOMPLETE;
+        }
+        return 0;
     }
 
     /**

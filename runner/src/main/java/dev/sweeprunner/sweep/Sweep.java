@@ -176,6 +176,7 @@ public final class Sweep {
 
     public Outcome run(Plan plan, Options options) {
         if (options.fresh()) {
+            refuseWhileInUse(options);
             moveAside(options.resultsDir());
         }
         TrialStore store = new TrialStore(options.resultsDir());
@@ -486,6 +487,20 @@ public final class Sweep {
             AtomicFiles.write(resultsDir.resolve(TrialStore.EXPERIMENT_YAML), writer -> writer.write(text));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + plan.spec().file() + " to " + resultsDir, e);
+        }
+    }
+
+    /**
+     * {@code --fresh} must not move a directory another sweep is writing: that sweep would train on
+     * into the moved directory and write its report into the new one. (A sweep that starts between
+     * this check and the move is not seen: starting two sweeps on one directory at the same moment,
+     * one of them with --fresh, is asking for both.)
+     */
+    private static void refuseWhileInUse(Options options) {
+        List<String> holders = new Claims(new TrialStore(options.resultsDir()), options.lease()).liveHolders();
+        if (!holders.isEmpty()) {
+            throw new UserError("--fresh: " + options.resultsDir() + " is in use by a running sweep ("
+                    + String.join(", ", holders) + "); let it end or stop it first");
         }
     }
 
