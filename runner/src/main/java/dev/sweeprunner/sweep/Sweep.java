@@ -48,7 +48,11 @@ import java.util.stream.Stream;
  * are recorded as interrupted and the next sweep runs them again.
  */
 public final class Sweep {
-    /** How long a claim lives without renewal: a crashed sweep's trials are free again after this. */
+    /**
+     * How long a claim lives without renewal, for claims whose owner's life cannot be checked (another
+     * host, an older claim file): that crashed sweep's trials are free again after this. A dead owner
+     * on this host frees them at once (see {@link Claims}).
+     */
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(2);
     /** How long Ctrl-C waits for running trials to record themselves. */
     private static final long STOP_GRACE_SECONDS = 120;
