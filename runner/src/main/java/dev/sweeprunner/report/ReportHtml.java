@@ -9,6 +9,7 @@ import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.Provenance;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
+import dev.sweeprunner.spec.DatasetShape;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -142,7 +143,7 @@ final class ReportHtml {
         int completed = (int) results.trials().stream()
                 .filter(t -> t.trial().status() == TrialStatus.COMPLETED).count();
         return new Page(results.experiment(), results.description(), "Chart.js " + chartJsVersion(),
-                results.trials().size(), completed, TrialSummary.CLASS_NAMES, ReportMarkdown.overview(groups),
+                results.trials().size(), completed, DatasetShape.CLASS_NAMES, ReportMarkdown.overview(groups),
                 comparisons, Tables.folds(groups), accuracy, curveMetrics, curves, f1Rows(groups), confusions,
                 trialTable(results.trials(), groups));
     }
@@ -180,7 +181,7 @@ final class ReportHtml {
             for (TrialSummary t : g.members()) {
                 byTrial.put(t.trial().trialId(), lastEpochClasses(t));
             }
-            List<Stats> stats = IntStream.range(0, TrialSummary.CLASS_NAMES.size()).mapToObj(c -> g.stats(t -> {
+            List<Stats> stats = IntStream.range(0, DatasetShape.CLASS_NAMES.size()).mapToObj(c -> g.stats(t -> {
                 List<ClassMetrics.ClassRow> classes = byTrial.get(t.trial().trialId());
                 return classes.isEmpty() ? Double.NaN : classes.get(c).f1();
             })).toList();
@@ -198,7 +199,7 @@ final class ReportHtml {
     private static List<ClassMetrics.ClassRow> lastEpochClasses(TrialSummary t) {
         return t.result().confusion(EpochConfusion.At.LAST)
                 .filter(c -> t.result().last().map(EpochRecord::epoch).orElse(-1) == c.epoch())
-                .map(c -> ClassMetrics.rows(c.matrix(), TrialSummary.CLASS_NAMES)).orElse(List.of());
+                .map(c -> ClassMetrics.rows(c.matrix(), DatasetShape.CLASS_NAMES)).orElse(List.of());
     }
 
     private static List<List<Long>> counts(ConfusionMatrix m) {
