@@ -2,6 +2,11 @@ package dev.sweeprunner.cli;
 
 import ai.djl.engine.Engine;
 import dev.sweeprunner.UserError;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
+import dev.sweeprunner.train.GpuProbe;
+import dev.sweeprunner.sweep.GpuAssignment;
 import dev.sweeprunner.data.DatasetLocator;
 import dev.sweeprunner.data.DecompressedCache;
 import dev.sweeprunner.data.FashionMnist;
@@ -53,6 +58,15 @@ final class SweepCommand implements Callable<Integer> {
             + "JVM, no isolation)")
     String workers;
 
+    /**
+     * cuDNN times several convolution algorithms on the first batch of each shape and keeps the
+     * fastest: quicker epochs for fixed shapes, but the choice can differ between runs, and so can
+     * the last digits. Off by default, as in PyTorch; recorded in trial.json either way.
+     */
+    @Option(names = "--cudnn-benchmark", description = "let cuDNN pick convolution algorithms by timing them (GPU; "
+            + "faster, not bit-reproducible)")
+    boolean cudnnBenchmark;
+
     @Option(names = "--threads", paramLabel = "T", description = "intra-op threads per worker, or of this JVM with "
             + "--workers 0 (default: cores / min(workers, trials in the plan), the same for every shard)")
     Integer threads;
@@ -99,13 +113,23 @@ final class SweepCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw new UserError("--threads: must be at least 1, got " + threads);
         }
-        int slots = workerCount(workers, device); // 0 (this JVM) starts no engine to decide
-        if (threads != null && slots == 0) {
-            // read by DJL when the engine starts, which nothing in this JVM has made it do yet
-            System.setProperty(THREADS_PROPERTY, threads.toString());
-        }
         if (device == DeviceChoice.GPU) {
             device.resolve(Engine.getInstance()); // no GPU is a user error here, not a failed trial per worker
+        }
+        GpuAssignment gpus = gpus(workers, device);
+        int slots = workerCount(workers, gpus, GpuAssignment.mpsRunning(System.getenv()),
+                Runtime.getRuntime().availableProcessors());
+        if (slots == 0) {
+            // read by DJL when the engine starts, which nothing in this JVM has made it do yet
+            if (threads != null) {
+                System.setProperty(THREADS_PROPERTY, threads.toString());
+            }
+            if (cudnnBenchmark) {
+                System.setProperty(GpuProbe.CUDNN_BENCHMARK_PROPERTY, "true");
+            }
+        } else if (!gpus.none()) {
+            System.out.printf("GPUs %s: %d worker(s), round robin, each sees one GPU (CUDA_VISIBLE_DEVICES)%n",
+                    String.join(",", gpus.gpus()), slots);
         }
         Path dir = results != null ? results : RESULTS_ROOT.resolve(spec.name());
         // found (or downloaded and verified) once, here, and only if a trial is left to run
@@ -137,13 +161,15 @@ final class SweepCommand implements Callable<Integer> {
         }
         ClassArchive classArchive = ClassArchive.forThisJvm(
                 DecompressedCache.standardDir(System.getenv(), System.getProperty("user.home")));
+        AtomicInteger slotNumbers = new AtomicInteger(); // slots are made one after another: worker i gets GPU i mod n
         Sweep sweep = new Sweep(System.out, slots == 0
                 ? (p, store, progress, slotsForPlan) -> new InProcessRunner(spec.name(), p.trials().size(), store,
                         System.out, device, () -> FashionMnist.load(dataDir.get(), true),
                         progress == null ? List.of() : List.of(progress))
                 : (p, store, progress, slotsForPlan) -> new WorkerRunner(
                         workerCommand(dataDir.get(), dir, slotsForPlan), classArchive, store, spec.name(),
-                        p.trials().size(), System.out, progress),
+                        p.trials().size(), System.out, progress,
+                        gpus.none() ? Map.of() : gpus.environmentFor(slotNumbers.getAndIncrement())),
                 new ReportingSweepListener(System.out));
         Sweep.Outcome outcome = sweep.run(plan, options.build());
         System.out.println("Done: " + outcome);
@@ -165,13 +191,17 @@ final class SweepCommand implements Callable<Integer> {
      */
     private List<String> workerCommand(Path dataDir, Path resultsDir, int slotsForPlan) {
         int perWorker = threads != null ? threads : threadsPerWorker(Runtime.getRuntime().availableProcessors(), slotsForPlan);
-        return List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true", "-Djava.awt.headless=true",
-                "-D" + THREADS_PROPERTY + "=" + perWorker,
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), WorkerCommand.NAME,
+                "-D" + THREADS_PROPERTY + "=" + perWorker));
+        if (cudnnBenchmark) {
+            command.add("-D" + GpuProbe.CUDNN_BENCHMARK_PROPERTY + "=true");
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), WorkerCommand.NAME,
                 "--results", resultsDir.toString(), "--device", device.name().toLowerCase(Locale.ROOT),
-                "--data-dir", dataDir.toString());
+                "--data-dir", dataDir.toString()));
+        return command;
     }
 
     /**
@@ -184,12 +214,24 @@ final class SweepCommand implements Callable<Integer> {
         return Math.max(1, cores / Math.max(1, slotsForPlan));
     }
 
-    /** N (0 = in this JVM), or auto: one per core when training on the CPU, one on a GPU. */
-    static int workerCount(String text, DeviceChoice device) {
+    /**
+     * The GPUs the workers are spread over; none when training on the CPU. Asking the engine costs
+     * half a second of a core, so it is asked only when a GPU may be there and will be used.
+     */
+    static GpuAssignment gpus(String workers, DeviceChoice device) {
+        boolean inThisJvm = workers.trim().equals("0");
+        boolean gpu = device == DeviceChoice.GPU || device == DeviceChoice.AUTO && !inThisJvm && DeviceChoice.mayHaveGpu()
+                && Engine.getInstance().getGpuCount() > 0;
+        return gpu ? GpuAssignment.of(System.getenv(), Engine.getInstance().getGpuCount()) : new GpuAssignment(List.of());
+    }
+
+    /**
+     * N (0 = in this JVM), or auto: one per core when training on the CPU; on GPUs one per GPU (two
+     * under MPS), at most one per core ({@link GpuAssignment#autoWorkers}).
+     */
+    static int workerCount(String text, GpuAssignment gpus, boolean mps, int cores) {
         if (text.trim().equalsIgnoreCase("auto")) {
-            boolean gpu = device == DeviceChoice.GPU
-                    || device == DeviceChoice.AUTO && DeviceChoice.mayHaveGpu() && Engine.getInstance().getGpuCount() > 0;
-            return gpu ? 1 : Runtime.getRuntime().availableProcessors();
+            return gpus.none() ? cores : gpus.autoWorkers(mps, cores);
         }
         try {
             int count = Integer.parseInt(text.trim());

@@ -53,6 +53,7 @@ public final class WorkerRunner implements TrialRunner {
             "MALLOC_TOP_PAD_", Long.toString(256L << 20));
 
     private final List<String> command;
+    private final Map<String, String> environment;
     private final ClassArchive classArchive;
     private final TrialStore store;
     private final String experiment;
@@ -76,6 +77,13 @@ public final class WorkerRunner implements TrialRunner {
      */
     public WorkerRunner(List<String> command, ClassArchive classArchive, TrialStore store, String experiment,
             int planSize, PrintStream out, ProgressListener progress) {
+        this(command, classArchive, store, experiment, planSize, out, progress, Map.of());
+    }
+
+    /** {@code environment}: added to each worker's own, e.g. the GPU it may see ({@link GpuAssignment}). */
+    public WorkerRunner(List<String> command, ClassArchive classArchive, TrialStore store, String experiment,
+            int planSize, PrintStream out, ProgressListener progress, Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
         this.planSize = planSize;
         this.command = List.copyOf(command);
         this.classArchive = classArchive;
@@ -133,6 +141,7 @@ public final class WorkerRunner implements TrialRunner {
         ProcessBuilder builder = new ProcessBuilder(full);
         onExit = launch.onExit();
         withNativeAllocatorSettings(builder.environment());
+        builder.environment().putAll(environment);
         process = builder.start();
         replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         requests = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sweeprunner.sweep.GpuAssignment;
 import dev.sweeprunner.train.DeviceChoice;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -162,13 +163,29 @@ class CliTest {
         assertTrue(sweep.out().contains("--threads"), sweep.out());
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> workerCounts() {
+        GpuAssignment cpu = new GpuAssignment(List.of());
+        GpuAssignment oneGpu = new GpuAssignment(List.of("0"));
+        GpuAssignment eightGpus = new GpuAssignment(List.of("0", "1", "2", "3", "4", "5", "6", "7"));
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("auto on a CPU: one per core", "auto", cpu, false, 16, 16),
+                org.junit.jupiter.params.provider.Arguments.of("auto on one GPU", "auto", oneGpu, false, 16, 1),
+                org.junit.jupiter.params.provider.Arguments.of("auto on one GPU under MPS", "auto", oneGpu, true, 16, 2),
+                org.junit.jupiter.params.provider.Arguments.of("auto on eight GPUs", "auto", eightGpus, false, 32, 8),
+                org.junit.jupiter.params.provider.Arguments.of("a number wins", "3", eightGpus, false, 32, 3),
+                org.junit.jupiter.params.provider.Arguments.of("0: in this JVM", "0", cpu, false, 2, 0));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("workerCounts")
+    void workerCounts(String name, String text, GpuAssignment gpus, boolean mps, int cores, int expected) {
+        assertEquals(expected, SweepCommand.workerCount(text, gpus, mps, cores), name);
+    }
+
     @Test
-    void autoWorkersAreOnePerCoreOnTheCpu() {
-        int cores = Runtime.getRuntime().availableProcessors();
-        assertEquals(cores, SweepCommand.workerCount("auto", DeviceChoice.CPU));
-        assertEquals(1, SweepCommand.workerCount("auto", DeviceChoice.GPU));
-        assertEquals(3, SweepCommand.workerCount("3", DeviceChoice.CPU));
-        assertEquals(0, SweepCommand.workerCount("0", DeviceChoice.AUTO));
+    void noGpusWhenTrainingOnTheCpu() {
+        assertTrue(SweepCommand.gpus("auto", DeviceChoice.CPU).none());
+        assertTrue(SweepCommand.gpus("0", DeviceChoice.AUTO).none(), "in this JVM: the engine is not asked");
     }
 
     @Test
