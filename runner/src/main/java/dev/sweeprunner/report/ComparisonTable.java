@@ -1,5 +1,6 @@
 package dev.sweeprunner.report;
 
+import dev.sweeprunner.spec.Families;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
@@ -14,7 +15,7 @@ import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 
 /**
- * comparison.md: one table per architecture in the shape of reference Table 1, one row per
+ * comparison.md: one table per architecture family (in registration order, see {@link Families}) in the shape of reference Table 1, one row per
  * configuration (mean ± std over its seeds/folds when there are several). Besides the last epoch it
  * shows the 4- and 15-epoch rows the reference reports (time = wall time up to that epoch).
  */
@@ -29,7 +30,8 @@ public final class ComparisonTable {
 
     public static void write(Writer out, String experiment, String description, List<TrialSummary> trials,
             List<Group> groups) throws IOException {
-        out.write("# " + experiment + ": FCN vs CNN\n\n");
+        List<String> families = Families.inReportOrder(groups.stream().map(g -> g.first().setting("arch")).toList());
+        out.write("# " + experiment + ": " + String.join(" vs ", families.stream().map(Families::title).toList()) + "\n\n");
         if (!description.isEmpty()) {
             out.write(description + "\n\n");
         }
@@ -41,7 +43,7 @@ public final class ComparisonTable {
                         + "time is wall-clock seconds including the per-epoch validation and test passes. "
                         + "Generated from `trials/*/` by the runner.%n%n",
                 trials.size(), completed, String.join(", ", devices)));
-        for (String arch : List.of("fcn", "cnn")) {
+        for (String arch : families) {
             List<String> rows = new ArrayList<>();
             groups.stream().filter(g -> g.first().setting("arch").equals(arch))
                     .sorted(Comparator.comparingLong((Group g) -> -g.first().params()))
@@ -49,7 +51,7 @@ public final class ComparisonTable {
             if (rows.isEmpty()) {
                 continue;
             }
-            out.write("## " + arch.toUpperCase(Locale.ROOT) + "\n\n" + HEADER);
+            out.write("## " + Families.title(arch) + "\n\n" + HEADER);
             for (String row : rows) {
                 out.write(row);
             }
@@ -69,7 +71,7 @@ public final class ComparisonTable {
         List<String> rows = new ArrayList<>();
         for (int epoch : epochs) {
             rows.add("| " + String.join(" | ", List.of(
-                    trial.setting("arch").toUpperCase(Locale.ROOT),
+                    Families.title(trial.setting("arch")),
                     String.format(Locale.ROOT, "%,d", trial.params()),
                     trial.setting("lr"),
                     Integer.toString(epoch),
