@@ -71,10 +71,13 @@ public final class ResNet implements NetworkFamily {
                 .orElseThrow(() -> new IllegalStateException("the nominal base-" + baseMax + " network fits"));
         long floor = (long) Math.ceil(Sizing.MIN_FILL * budget);
         if (best.paramCount() < floor) {
+            // one stage has two knobs only (stem and stage width): below ~15,000 its steps exceed 5%
+            String hint = depth == 1 ? String.format(Locale.ROOT, "; use %s ≥ 2 or another budget",
+                    depthField().key()) : "; choose another budget or depth";
             throw new Sizing.Impossible(String.format(Locale.ROOT,
-                    "cannot reach 95%% of budget %d with a depth-%d %s: the closest is %s with %d parameters (%.1f%%); "
-                            + "choose another budget or depth",
-                    budget, depth, name(), best.describe(), best.paramCount(), 100.0 * best.paramCount() / budget));
+                    "cannot reach 95%% of budget %d with a depth-%d %s: the closest is %s with %d parameters (%.1f%%)%s",
+                    budget, depth, name(), best.describe(), best.paramCount(), 100.0 * best.paramCount() / budget,
+                    hint));
         }
         return best;
     }
