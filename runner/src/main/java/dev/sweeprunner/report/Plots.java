@@ -60,10 +60,14 @@ public final class Plots {
 
     /** One point per configuration (mean test accuracy, ± std as error bars), one line per family. */
     public static void accuracyVsParams(Path file, List<Group> groups) {
+        save(file, accuracyVsParamsChart(groups));
+    }
+
+    static XYChart accuracyVsParamsChart(List<Group> groups) {
         XYChart chart = xy("Test accuracy vs trainable parameters (last epoch)", "trainable parameters",
                 "test accuracy (%)");
         families(chart, groups, g -> g.first().params());
-        save(file, chart);
+        return chart;
     }
 
     /** Accuracy bought per second of training: mean test accuracy against mean training time. */
