@@ -1,5 +1,6 @@
 package dev.sweeprunner.report;
 
+import dev.sweeprunner.spec.Families;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
@@ -14,7 +15,8 @@ import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 
 /**
- * comparison.md: one table per architecture in the shape of reference Table 1, one row per
+ * comparison.md: one table per architecture family (in registration order, see {@link Families})
+ * in the shape of reference Table 1, one row per
  * configuration (mean ± std over its seeds/folds when there are several). Besides the last epoch it
  * shows the 4- and 15-epoch rows the reference reports (time = wall time up to that epoch).
  */
@@ -26,7 +28,8 @@ public final class ComparisonTable {
 
     public static void write(Writer out, String experiment, String description, List<TrialSummary> trials,
             List<Group> groups) throws IOException {
-        out.write("# " + experiment + ": FCN vs CNN\n\n");
+        List<String> families = Families.inReportOrder(groups.stream().map(g -> g.first().setting("arch")).toList());
+        out.write("# " + experiment + ": " + String.join(" vs ", families.stream().map(Families::title).toList()) + "\n\n");
         if (!description.isEmpty()) {
             out.write(description + "\n\n");
         }
@@ -38,12 +41,12 @@ public final class ComparisonTable {
                         + "time is wall-clock seconds including the per-epoch validation and test passes. "
                         + "Generated from `trials/*/` by the runner.%n%n",
                 trials.size(), completed, String.join(", ", devices)));
-        for (String arch : List.of("fcn", "cnn")) {
+        for (String arch : families) {
             Table table = table(family(groups, arch));
             if (table.rows().isEmpty()) {
                 continue;
             }
-            out.write("## " + arch.toUpperCase(Locale.ROOT) + "\n\n");
+            out.write("## " + Families.title(arch) + "\n\n");
             TableFormat.MD.writeOut(table, out);
             out.write("\n");
         }
@@ -76,7 +79,7 @@ public final class ComparisonTable {
         List<List<String>> rows = new ArrayList<>();
         for (int epoch : epochs) {
             rows.add(List.of(
-                    trial.setting("arch").toUpperCase(Locale.ROOT),
+                    Families.title(trial.setting("arch")),
                     String.format(Locale.ROOT, "%,d", trial.params()),
                     trial.setting("lr"),
                     Integer.toString(epoch),

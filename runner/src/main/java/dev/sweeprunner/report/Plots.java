@@ -1,5 +1,6 @@
 package dev.sweeprunner.report;
 
+import dev.sweeprunner.spec.Families;
 import dev.sweeprunner.spec.DatasetShape;
 import dev.sweeprunner.records.AtomicFiles;
 import dev.sweeprunner.records.ConfusionMatrix;
@@ -35,9 +36,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Plots {
     public static final int WIDTH = 800;
     public static final int HEIGHT = 500;
-    /** Architecture families get fixed colours so FCN and CNN look the same in every chart. */
-    private static final Color FCN_COLOUR = new Color(0x1f77b4);
-    private static final Color CNN_COLOUR = new Color(0xd62728);
     /** Beyond this max/min ratio a linear x axis squeezes the small values together; log labels only decades. */
     private static final double LOG_AXIS_SPAN = 30;
     private static final Font CELL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
@@ -62,10 +60,14 @@ public final class Plots {
 
     /** One point per configuration (mean test accuracy, ± std as error bars), one line per family. */
     public static void accuracyVsParams(Path file, List<Group> groups) {
+        save(file, accuracyVsParamsChart(groups));
+    }
+
+    static XYChart accuracyVsParamsChart(List<Group> groups) {
         XYChart chart = xy("Test accuracy vs trainable parameters (last epoch)", "trainable parameters",
                 "test accuracy (%)");
         families(chart, groups, g -> g.first().params());
-        save(file, chart);
+        return chart;
     }
 
     /** Accuracy bought per second of training: mean test accuracy against mean training time. */
@@ -156,7 +158,8 @@ public final class Plots {
     }
 
     private static void families(XYChart chart, List<Group> groups, ToDoubleFunction<Group> x) {
-        for (String arch : List.of("fcn", "cnn")) {
+        // each registered family has its own colour, so a family looks the same in every chart
+        for (String arch : Families.inReportOrder(groups.stream().map(g -> g.first().setting("arch")).toList())) {
             List<Group> family = groups.stream().filter(g -> g.first().setting("arch").equals(arch))
                     .sorted(Comparator.comparingDouble(x)).toList();
             if (family.isEmpty()) {
@@ -168,11 +171,12 @@ public final class Plots {
                 double std = g.stats(Metric.TEST_ACC).std();
                 return Double.isNaN(std) ? 0 : 100 * std;
             }).toArray();
-            Color colour = arch.equals("fcn") ? FCN_COLOUR : CNN_COLOUR;
-            XYSeries s = chart.addSeries(arch.toUpperCase(Locale.ROOT), xs, ys, errors);
+            XYSeries s = chart.addSeries(Families.title(arch), xs, ys, errors);
             s.setMarker(SeriesMarkers.CIRCLE);
-            s.setLineColor(colour);
-            s.setMarkerColor(colour);
+            Families.byName(arch).map(f -> new Color(f.colour())).ifPresent(colour -> {
+                s.setLineColor(colour);
+                s.setMarkerColor(colour);
+            });
         }
         chart.getStyler().setYAxisDecimalPattern("0.0");
         double[] xs = groups.stream().mapToDouble(x).filter(v -> v > 0).toArray();

@@ -1,5 +1,6 @@
 package dev.sweeprunner.report;
 
+import dev.sweeprunner.spec.Families;
 import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.TrialStatus;
 import java.io.IOException;
@@ -88,7 +89,7 @@ final class ReportMarkdown {
         }
         out.write("## Trials\n\n");
         for (TrialSummary t : results.trials()) {
-            out.write("### " + t.trial().setting("arch").toUpperCase(Locale.ROOT) + " " + t.trial().network()
+            out.write("### " + Families.title(t.trial().setting("arch")) + " " + t.trial().network()
                     + " (" + t.trial().trialId() + ", seed " + t.trial().setting("seed") + ", "
                     + t.trial().status().csvName() + ")\n\n");
             if (plotted && !t.result().epochs().isEmpty()) {
@@ -116,7 +117,7 @@ final class ReportMarkdown {
                 .number("test acc %").number("macro F1").number("weighted F1").number("best epoch")
                 .number("test acc % at best").number("epochs to 88%").number("time (s)");
         for (Group g : groups) {
-            table.row(List.of(g.first().setting("arch").toUpperCase(Locale.ROOT),
+            table.row(List.of(Families.title(g.first().setting("arch")),
                     String.format(Locale.ROOT, "%,d", g.first().params()), g.first().network(),
                     Integer.toString(g.n()),
                     ComparisonTable.plusMinus(g.stats(Metric.TEST_ACC), 100, "%.2f", "%.2f"),
