@@ -80,7 +80,11 @@ public record TrialFilter(Map<String, List<String>> wanted) {
     }
 
     public boolean matches(Trial trial) {
-        Map<String, Object> config = trial.config().toMap();
+        return matches(trial.config().toMap());
+    }
+
+    /** The same test on a resolved config as recorded in trial.json (a finished trial's, say). */
+    public boolean matches(Map<String, Object> config) {
         return wanted.entrySet().stream().allMatch(entry -> {
             Object value = config.get(entry.getKey());
             return value != null && entry.getValue().stream().anyMatch(w -> same(String.valueOf(value), w));
