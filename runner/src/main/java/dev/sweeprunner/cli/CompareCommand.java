@@ -33,7 +33,7 @@ import picocli.CommandLine.Parameters;
     "  runner compare DIR1 DIR2    two results directories, configuration by configuration (same config apart "
             + "from seed and fold)"})
 final class CompareCommand implements Callable<Integer> {
-    @Parameters(arity = "2..3", paramLabel = "DIR A B | DIR1 DIR2",
+    @Parameters(arity = "2..*", paramLabel = "DIR A B | DIR1 DIR2",
             description = "a results directory and two selections of it, or two results directories")
     List<String> arguments;
 

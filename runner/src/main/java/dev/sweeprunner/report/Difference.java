@@ -30,7 +30,8 @@ public record Difference(Test test, int nA, int nB, double meanA, double meanB, 
         NO("", ""),
         N_ONE("n = 1", "n = 1 on a side: no interval can be given (one run says nothing about the spread "
                 + "between runs; add seeds)"),
-        MISSING("missing", "missing in some runs (e.g. never reached 88%): no comparison"),
+        MISSING("missing", "missing in some runs (never reached 88%, or no confusion matrix to compute F1 from): no "
+                + "comparison"),
         NO_SPREAD("no spread", "every repeat gave the same value (or the same paired difference): no spread to "
                 + "estimate an interval from");
 

@@ -82,7 +82,8 @@ public final class ReportFixtures {
         write(store, results());
     }
 
-    private static void write(TrialStore store, List<TrialResult> results) {
+    /** Writes trial results as a results directory, as a sweep would have. */
+    public static void write(TrialStore store, List<TrialResult> results) {
         for (TrialResult r : results) {
             store.write(r.trial());
             try (TrialStore.EpochWriter writer = store.openEpochs(r.trial())) {
