@@ -20,6 +20,8 @@ public final class Neighbours {
     /** The number every table leads with; {@code runner compare} tests the others on request. */
     public static final Metric METRIC = Metric.TEST_ACC;
     private static final String ARCH = "arch";
+    /** Settings that name the network come first in a list of differences: they say the most. */
+    private static final List<String> NAMING = List.of(ARCH, "preset", "budget");
     /** Settings named in a table cell when two configurations differ in many: a cell stays readable. */
     private static final int MAX_NAMED = 3;
 
@@ -54,7 +56,8 @@ public final class Neighbours {
             }
         }
         if (pairs.isEmpty() && repeated.size() == 2) {
-            List<String> keys = differing(repeated.get(0), repeated.get(1));
+            List<String> keys = new ArrayList<>(differing(repeated.get(0), repeated.get(1)));
+            keys.sort(Comparator.comparingInt((String k) -> NAMING.contains(k) ? NAMING.indexOf(k) : NAMING.size()));
             String axis = keys.size() <= MAX_NAMED ? String.join(", ", keys)
                     : String.join(", ", keys.subList(0, MAX_NAMED)) + ", and " + (keys.size() - MAX_NAMED) + " more";
             pairs.add(pair(axis, repeated.get(0), repeated.get(1)));

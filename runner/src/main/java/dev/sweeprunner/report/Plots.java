@@ -68,7 +68,7 @@ public final class Plots {
      * when they span a power of ten.
      */
     public static void accuracyVsParams(Path file, List<Group> groups) {
-        XYChart chart = xy("Test accuracy vs trainable parameters (last epoch; bars: ± std over seeds)",
+        XYChart chart = xy("Test accuracy vs trainable parameters (last epoch; bars: ± std over seeds/folds)",
                 "trainable parameters", "test accuracy (%)");
         families(chart, groups, g -> g.first().params(), true);
         save(file, chart);
