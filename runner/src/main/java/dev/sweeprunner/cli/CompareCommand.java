@@ -23,8 +23,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "compare", description = {
-    "Say whether a difference is real: per metric, the mean difference A - B with a 95% confidence interval and "
+@Command(name = "compare",
+        customSynopsis = "runner compare [--format=md|csv|json] [--metric=METRIC[,METRIC...]] (DIR A B | DIR1 DIR2)",
+        description = {
+    "Say whether a difference is real: per metric, the mean difference A - B with a 95%% confidence interval and "
             + "the p-value of Welch's t-test over seeds or folds (the paired t-test when both sides ran the same "
             + "seeds/folds). Reads trial records only; writes nothing.",
     "  runner compare DIR A B      two configurations or trials of one results directory; A and B are each a "
@@ -33,7 +35,7 @@ import picocli.CommandLine.Parameters;
     "  runner compare DIR1 DIR2    two results directories, configuration by configuration (same config apart "
             + "from seed and fold)"})
 final class CompareCommand implements Callable<Integer> {
-    @Parameters(arity = "2..*", paramLabel = "DIR A B | DIR1 DIR2",
+    @Parameters(arity = "2..*", paramLabel = "ARG",
             description = "a results directory and two selections of it, or two results directories")
     List<String> arguments;
 
