@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "runner", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
         description = "Sizes small networks to parameter budgets, trains them with DJL/PyTorch, writes CSV and tables.",
-        subcommands = {PlanCommand.class, SweepCommand.class, ReportCommand.class, DataCommand.class,
+        subcommands = {PlanCommand.class, SweepCommand.class, ReportCommand.class, CompareCommand.class, DataCommand.class,
             InfoCommand.class, EvaluateCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USER_ERROR = 2;
@@ -31,7 +31,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: plan, sweep, report, evaluate, data, info or help");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: plan, sweep, report, compare, evaluate, data, info or help");
     }
 
     public static void main(String[] args) {

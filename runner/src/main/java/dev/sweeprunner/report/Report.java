@@ -130,6 +130,13 @@ public final class Report {
                     new Chart(results.groups(), file -> Plots.accuracyVsParams(file, results.groups())));
             charts.put(plots.resolve(ReportMarkdown.ACCURACY_VS_TIME),
                     new Chart(results.groups(), file -> Plots.accuracyVsTime(file, results.groups())));
+            Map<String, String> labels = Comparison.labels(results.groups());
+            for (String arch : ReportMarkdown.families(results.groups())) {
+                List<Group> family = results.groups().stream().filter(g -> g.first().setting("arch").equals(arch))
+                        .toList();
+                charts.put(plots.resolve(ReportMarkdown.familyPlot(arch)), new Chart(List.of(family, labels),
+                        file -> Plots.familyCurves(file, arch, family, labels)));
+            }
         }
         for (Group g : results.groups()) {
             if (g.n() > 1) {

@@ -153,7 +153,7 @@ class CliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"plan", "sweep", "report", "evaluate", "data", "info"}) {
+        for (String command : new String[] {"plan", "sweep", "report", "compare", "evaluate", "data", "info"}) {
             Result r = run(command, "--help");
             assertEquals(0, r.code(), command + ": " + r.err());
             assertTrue(r.out().startsWith("Usage: runner " + command), r.out());

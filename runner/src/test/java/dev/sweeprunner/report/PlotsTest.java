@@ -68,6 +68,15 @@ class PlotsTest {
     }
 
     @Test
+    void familyCurvesOverlayEveryConfigurationOfOneArchitecture() throws IOException {
+        List<Group> groups = Group.of(ReportFixtures.gridSummaries());
+        Path file = dir.resolve("family.png");
+        Plots.familyCurves(file, "fcn", groups.stream().filter(g -> g.first().setting("arch").equals("fcn")).toList(),
+                Comparison.labels(groups));
+        assertDrawn(file, 2 * Plots.WIDTH, Plots.HEIGHT);
+    }
+
+    @Test
     void membersOfARepeatedConfiguration() throws IOException {
         Path file = dir.resolve("members.png");
         Plots.members(file, Group.of(ReportFixtures.summaries()).get(0));
