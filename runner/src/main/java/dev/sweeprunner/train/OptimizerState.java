@@ -78,7 +78,7 @@ public final class OptimizerState implements AutoCloseable {
         });
         return parameterId -> {
             NDArray initial = zeros.apply(parameterId);
-            NDArray saved = restored.remove(key(slot, parameterId));
+            NDArray saved = restored.isEmpty() ? null : restored.remove(key(slot, parameterId));
             if (saved != null) {
                 saved.copyTo(initial);
                 saved.close();
