@@ -18,7 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.Deflater;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -115,7 +115,6 @@ public record Checkpoint(String trialId, String configHash, TrainingState state,
                 s.intraOpThreads(), schedule, earlyStopping);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            zip.setLevel(Deflater.BEST_SPEED); // float arrays barely compress; the JSON does
             entry(zip, MANIFEST, JSON.writeValueAsBytes(manifest));
             entry(zip, PARAMETERS, s.parameters());
             entry(zip, BEST_PARAMETERS, s.bestParameters());
@@ -130,8 +129,19 @@ public record Checkpoint(String trialId, String configHash, TrainingState state,
         return bytes.toByteArray();
     }
 
+    /**
+     * Stored, not deflated: trained float arrays barely compress, and deflating a 100k-parameter
+     * checkpoint (1.5 MB) took ~50 ms per epoch here, a fifth of a small FCN's 3,000-image epoch.
+     */
     private static void entry(ZipOutputStream zip, String name, byte[] content) throws IOException {
-        zip.putNextEntry(new ZipEntry(name));
+        ZipEntry entry = new ZipEntry(name);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(content.length);
+        entry.setCompressedSize(content.length);
+        CRC32 crc = new CRC32();
+        crc.update(content);
+        entry.setCrc(crc.getValue());
+        zip.putNextEntry(entry);
         zip.write(content);
         zip.closeEntry();
     }
