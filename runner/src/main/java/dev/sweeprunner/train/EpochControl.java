@@ -1,5 +1,7 @@
 package dev.sweeprunner.train;
 
+import java.util.Optional;
+
 /**
  * What a listener may do to the training between two epochs (DJL's listeners get the Trainer;
  * ours get only this): the schedule sets the next epoch's learning rate, early stopping ends the
@@ -20,8 +22,9 @@ public interface EpochControl {
 
     /**
      * Everything the next epoch starts from, read from the model, optimizer and random generators
-     * now (a device synchronisation: only checkpoints ask for it). Empty when this training cannot
-     * be continued exactly in another process (see {@link EngineRandom}).
+     * now (a device synchronisation: only checkpoints ask for it), with what the listeners told
+     * before this one decided (the next rate, a stop). Empty when this training cannot be
+     * continued exactly in another process (see {@link EngineRandom#checkpointable}).
      */
-    java.util.Optional<TrainingState> state();
+    Optional<TrainingState> state();
 }

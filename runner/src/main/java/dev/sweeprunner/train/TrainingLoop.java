@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * The one training loop, for every model (DJL's EasyTrain.fit, with our epoch bookkeeping).
@@ -144,9 +145,11 @@ public final class TrainingLoop {
                         progress.bestParameters = parameters(block);
                         listener.onBestEpoch(trial, record, progress.bestParameters);
                     }
-                    Control control = new Control(rate, () -> checkpointable
-                            ? Optional.of(progress.state(block, rate, optimizerState, now - started, drawsWhileTraining))
-                            : Optional.empty());
+                    Control control = new Control(rate, stopping -> {
+                        progress.stoppedEarly = stopping && currentEpoch < config.epochs();
+                        return checkpointable ? Optional.of(progress.state(block, rate, optimizerState, now - started,
+                                drawsWhileTraining)) : Optional.empty();
+                    });
                     listener.onEpochEnd(trial, record, test.confusion(), control);
                     progress.stoppedEarly = control.stopping && epoch < config.epochs();
                 }
@@ -209,13 +212,13 @@ public final class TrainingLoop {
         }
     }
 
-    /** The listeners' view of the loop between two epochs. */
+    /** The listeners' view of the loop between two epochs; {@code state} is told whether it stops here. */
     private static final class Control implements EpochControl {
         private final LearningRate rate;
-        private final java.util.function.Supplier<Optional<TrainingState>> state;
+        private final Function<Boolean, Optional<TrainingState>> state;
         private boolean stopping;
 
-        Control(LearningRate rate, java.util.function.Supplier<Optional<TrainingState>> state) {
+        Control(LearningRate rate, Function<Boolean, Optional<TrainingState>> state) {
             this.rate = rate;
             this.state = state;
         }
@@ -242,7 +245,7 @@ public final class TrainingLoop {
 
         @Override
         public Optional<TrainingState> state() {
-            return state.get();
+            return state.apply(stopping);
         }
     }
 

@@ -100,6 +100,30 @@ class ResumeTest {
                 "a completed trial's checkpoint is deleted");
     }
 
+    /**
+     * The process dies after early stopping ended the trial and its last checkpoint was written,
+     * before the trial was recorded as completed: the next run trains nothing more, evaluates the
+     * best weights and completes with the same rows.
+     */
+    @Test
+    void aTrialThatDiedAfterEarlyStoppingEndsWithoutAnotherEpoch() throws Exception {
+        Plan plan = plan("{hidden: [16], early_stopping: 1, early_stopping_min_delta: 100}", 5);
+        Trial trial = plan.trials().get(0);
+        List<EpochRecord> uninterrupted = new ArrayList<>();
+        run(plan, dir.resolve("whole"), uninterrupted, 0);
+        assertEquals(2, uninterrupted.size(), "min_delta 100 with patience 1 stops after epoch 2");
+        Path results = dir.resolve("died");
+        List<EpochRecord> rows = new ArrayList<>();
+        assertEquals(TrialStatus.FAILED, run(plan, results, rows, -1, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8)));
+        assertEquals(TrialStatus.COMPLETED, run(plan, results, rows, 0));
+        assertEquals(withoutClock(uninterrupted), withoutClock(rows));
+        TrialStore store = new TrialStore(results);
+        assertEquals(withoutClock(new TrialStore(dir.resolve("whole")).readEpochs(trial.id())),
+                withoutClock(store.readEpochs(trial.id())));
+        assertTrue(store.read(trial.id()).orElseThrow().bestWeights().stoppedEarly());
+    }
+
     /** A checkpoint made for other settings (another config hash) is not used, and the run says so. */
     @Test
     void aCheckpointOfAnotherConfigurationIsIgnored() throws Exception {
@@ -139,7 +163,10 @@ class ResumeTest {
         return plan;
     }
 
-    /** Runs the trial in a fresh runner; {@code stopInEpoch} > 0 stops it after that epoch's second batch. */
+    /**
+     * Runs the trial in a fresh runner; {@code stopInEpoch} > 0 stops it after that epoch's second
+     * batch, -1 fails it after its last epoch (as if the process died before recording the end).
+     */
     private static TrialStatus run(Plan plan, Path results, List<EpochRecord> rows, int stopInEpoch) {
         return run(plan, results, rows, stopInEpoch, new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8));
@@ -166,6 +193,13 @@ class ResumeTest {
             @Override
             public void onEpochEnd(Trial t, EpochRecord record, ConfusionMatrix testConfusion) {
                 rows.add(record);
+            }
+
+            @Override
+            public void onBestWeightsEvaluated(Trial t, dev.sweeprunner.records.BestWeights best) {
+                if (stopInEpoch == -1) {
+                    throw new IllegalStateException("the process dies here");
+                }
             }
         };
         runner.set(new InProcessRunner(plan, new TrialStore(results), out, DeviceChoice.CPU, () -> DATA,
