@@ -17,7 +17,7 @@ import dev.sweeprunner.records.TrialStore;
 import dev.sweeprunner.report.Report;
 import dev.sweeprunner.train.DeviceChoice;
 import dev.sweeprunner.train.TrainingData;
-import dev.sweeprunner.train.TrainingLoop;
+import dev.sweeprunner.train.Evaluator;
 import dev.sweeprunner.spec.ExperimentSpec;
 import dev.sweeprunner.spec.SpecParser;
 import java.nio.file.Files;
@@ -73,12 +73,12 @@ final class EvaluateCommand implements Callable<Integer> {
                     continue;
                 }
                 List<EpochRecord> epochs = store.readEpochs(record.trialId());
-                EpochRecord best = null;
-                for (EpochRecord row : epochs) {
-                    if (row.improvesOn(best, trial.get().config().bestBy())) {
-                        best = row;
-                    }
+                Optional<EpochRecord> bestRow = EpochRecord.best(epochs, trial.get().config().bestBy());
+                if (bestRow.isEmpty()) {
+                    System.out.println(record.trialId() + ": skipped (no epoch rows in " + TrialStore.EPOCHS_CSV + ")");
+                    continue;
                 }
+                EpochRecord best = bestRow.get();
                 TrainingData.Partition needed = TrainingData.Partition.of(trial.get().config());
                 if (!needed.equals(partition)) {
                     if (arrays != null) {
@@ -90,9 +90,9 @@ final class EvaluateCommand implements Callable<Integer> {
                 boolean stoppedEarly = epochs.size() < trial.get().config().epochs();
                 BestWeights weights;
                 try {
-                    weights = TrainingLoop.evaluateBest(target, trial.get(), best, stoppedEarly,
+                    weights = Evaluator.evaluateSaved(target, trial.get(), best, stoppedEarly,
                             Files.readAllBytes(parameters), arrays.test());
-                } catch (java.io.IOException | TrainingLoop.UnloadableParameters e) {
+                } catch (java.io.IOException | Evaluator.UnloadableParameters e) {
                     // one bad file must not stop the others nor the report; the exit code says it happened
                     System.err.println("error: " + parameters + ": does not load (" + e.getMessage() + "); trial skipped");
                     unloadable++;

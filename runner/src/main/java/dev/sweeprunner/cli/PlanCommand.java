@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.plan.TrialFilter;
-import dev.sweeprunner.train.TrainingLoop;
+import dev.sweeprunner.train.Evaluator;
 import dev.sweeprunner.spec.TrialField;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +43,7 @@ final class PlanCommand implements Callable<Integer> {
                 row.put("params", trial.params());
                 row.put("network", trial.network().describe());
                 row.put("widths", trial.network().widths());
-                row.put("eval_batch", TrainingLoop.evalBatchSize(trial.network()));
+                row.put("eval_batch", Evaluator.batchSize(trial.network()));
                 row.putAll(trial.config().toMap());
                 row.put("config_hash", trial.configHash());
                 rows.add(row);

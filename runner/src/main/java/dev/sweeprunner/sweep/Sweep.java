@@ -1,5 +1,6 @@
 package dev.sweeprunner.sweep;
 
+import dev.sweeprunner.train.Checkpoint;
 import dev.sweeprunner.train.TrialRunner;
 import dev.sweeprunner.train.ProgressListener;
 import dev.sweeprunner.UserError;
@@ -253,7 +254,7 @@ public final class Sweep {
                 }
                 case FAILED, DIVERGED -> {
                     if (retryFailed && r.status() == TrialStatus.FAILED) {
-                        out.printf("%s failed earlier (%s); it runs again%n", label, r.error());
+                        out.printf("%s failed earlier (%s); %s%n", label, r.error(), restart(store, trial));
                         pending.add(trial);
                     } else {
                         out.printf("%s %s earlier (%s); skipped%s%n", label, r.status().csvName(), r.error(),
@@ -262,9 +263,9 @@ public final class Sweep {
                     }
                 }
                 case RUNNING, INTERRUPTED -> {
-                    out.printf("%s was %s after %d epoch(s); it runs again from epoch 1%n", label,
+                    out.printf("%s was %s after %d epoch(s); %s%n", label,
                             r.status() == TrialStatus.RUNNING ? "stopped" : "interrupted",
-                            store.readEpochs(trial.id()).size());
+                            store.readEpochs(trial.id()).size(), restart(store, trial));
                     pending.add(trial);
                 }
             }
@@ -273,6 +274,13 @@ public final class Sweep {
             out.printf("--retry-failed: %d trial(s) never started are left for a plain sweep%n", neverStarted);
         }
         return pending;
+    }
+
+    /** Where a trial that runs again starts: after its checkpoint's epoch, or from the first. */
+    private static String restart(TrialStore store, Trial trial) {
+        Checkpoint.Lookup lookup = Checkpoint.find(store, trial);
+        return lookup.checkpoint().map(c -> "it continues after epoch " + c.state().epoch() + " (checkpoint)")
+                .orElseGet(() -> "it runs again from epoch 1" + lookup.problem().map(p -> " (" + p + ")").orElse(""));
     }
 
     /**

@@ -9,8 +9,8 @@ import dev.sweeprunner.records.Provenance;
 import dev.sweeprunner.records.TrialStatus;
 import dev.sweeprunner.records.TrialStore;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,17 +67,46 @@ public final class InProcessRunner implements TrialRunner {
             arrays = TrainingData.create(joined(files), partition, device);
             arraysPartition = partition;
         }
-        List<TrialListener> listeners = new ArrayList<>(extraListeners); // first: a progress bar clears first
-        listeners.add(new ConsoleListener(out, planSize));
-        listeners.add(new RecordingListener(store, experiment, provenance));
+        Optional<Checkpoint> from = resumable(trial);
+        TrialListener listeners = TrialListeners.standard(trial, from, extraListeners, out, planSize, store,
+                experiment, provenance);
         try {
-            new TrainingLoop(device, stopRequested::get).train(trial, arrays, TrialListener.all(listeners));
+            new TrainingLoop(device, stopRequested::get).train(trial, arrays, listeners, from.map(Checkpoint::state));
             return TrialStatus.COMPLETED;
         } catch (UserError e) {
             throw e;
         } catch (RuntimeException | OutOfMemoryError e) {
             return TrialStopped.statusOf(e); // the listeners recorded it; the next trial still runs
         }
+    }
+
+    /**
+     * The trial's checkpoint when it can continue from it exactly; otherwise it starts from epoch 1
+     * and says why (its checkpoint is replaced after that epoch).
+     */
+    private Optional<Checkpoint> resumable(Trial trial) {
+        Checkpoint.Lookup lookup = Checkpoint.find(store, trial);
+        if (lookup.checkpoint().isEmpty()) {
+            lookup.problem().ifPresent(problem -> out.printf("  %s starts from epoch 1: %s%n", trial.id(), problem));
+            return Optional.empty();
+        }
+        Checkpoint checkpoint = lookup.checkpoint().get();
+        if (checkpoint.state().engineRandom().isPresent() && !EngineRandom.available()) {
+            out.printf("  %s starts from epoch 1: its checkpoint holds PyTorch's random generator state, which "
+                    + "this engine build cannot restore%n", trial.id());
+            return Optional.empty();
+        }
+        if (!EngineRandom.checkpointable(device, trial.network(), Augmentation.of(trial.config()))) {
+            out.printf("  %s starts from epoch 1: it draws random numbers on %s, whose generator state is not "
+                    + "saved%n", trial.id(), provenance.device());
+            return Optional.empty();
+        }
+        if (checkpoint.state().intraOpThreads() != provenance.intraOpThreads()) {
+            out.printf("  %s continues on %d intra-op threads after epochs trained on %d: later epochs may differ "
+                    + "in the last bits from an uninterrupted run%n", trial.id(), provenance.intraOpThreads(),
+                    checkpoint.state().intraOpThreads());
+        }
+        return Optional.of(checkpoint);
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeprunner.TestData;
 import dev.sweeprunner.records.EpochsCsv;
+import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
 import dev.sweeprunner.records.TrialStore;
@@ -110,6 +111,54 @@ class WorkerTest {
             assertEquals(TrialStatus.COMPLETED, trials.get(seed).status(), "the sweep went on in a new worker");
             assertEquals(2, store.readEpochs(trials.get(seed).trialId()).size());
         }
+    }
+
+    /**
+     * SIGKILL of the worker right after epoch 2 (in epoch 3, or while it writes epoch 2's records) fails the trial; --retry-failed continues it
+     * from its last checkpoint, and every row, the confusion matrices and the best weights' test
+     * numbers are bit for bit those of an uninterrupted run (wall-clock columns aside).
+     */
+    @Test
+    void aKilledTrialContinuesFromItsCheckpointWithTheSameNumbers() throws Exception {
+        Path file = experiment("""
+                name: resume
+                defaults: {arch: fcn, budget: 20000, dropout: 0.2, lr_schedule: plateau, lr_patience: 0}
+                grid:
+                  - {epochs: 8, seed: 1}
+                """);
+        Path whole = dir.resolve("whole");
+        assertEquals(0, CliTest.run(sweepArgs(file, whole, "--workers", "1")).code());
+
+        Path results = dir.resolve("killed");
+        CompletableFuture<CliTest.Result> sweep = CompletableFuture.supplyAsync(
+                () -> CliTest.run(sweepArgs(file, results, "--workers", "1")));
+        TrialStore store = new TrialStore(results);
+        TrialRecord victim = awaitRows(store, "1", 2);
+        ProcessHandle worker = ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains(" worker ")).findFirst().orElseThrow();
+        worker.destroyForcibly(); // any point must do
+        assertEquals(1, sweep.get().code());
+        int rowsLeft = store.readEpochs(victim.trialId()).size();
+        assertTrue(rowsLeft >= 2 && rowsLeft < 8, "killed before the end: " + rowsLeft + " rows");
+        assertEquals(TrialStatus.FAILED, store.read(victim.trialId()).orElseThrow().status());
+
+        CliTest.Result again = CliTest.run(sweepArgs(file, results, "--retry-failed"));
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertTrue(Pattern.compile("failed earlier \\(.*\\); it continues after epoch \\d \\(checkpoint\\)")
+                .matcher(again.out()).find(), again.out());
+        TrialStore uninterrupted = new TrialStore(whole);
+        assertEquals(withoutClock(uninterrupted.readEpochs(victim.trialId())), withoutClock(store.readEpochs(victim.trialId())));
+        assertEquals(Files.readString(uninterrupted.trialDir(victim.trialId()).resolve(TrialStore.CONFUSION_CSV)),
+                Files.readString(store.trialDir(victim.trialId()).resolve(TrialStore.CONFUSION_CSV)));
+        TrialRecord resumed = store.read(victim.trialId()).orElseThrow();
+        assertEquals(TrialStatus.COMPLETED, resumed.status());
+        assertEquals(uninterrupted.read(victim.trialId()).orElseThrow().bestWeights(), resumed.bestWeights());
+        assertFalse(Files.exists(store.trialDir(victim.trialId()).resolve(TrialStore.CHECKPOINT)));
+    }
+
+    private static List<EpochRecord> withoutClock(List<EpochRecord> rows) {
+        return rows.stream().map(r -> new EpochRecord(r.trialId(), r.epoch(), r.trainLoss(), r.trainAcc(), r.valLoss(),
+                r.valAcc(), r.testLoss(), r.testAcc(), r.lr(), 0, 0)).toList();
     }
 
     @Test
@@ -345,7 +394,8 @@ class WorkerTest {
 
         CliTest.Result again = CliTest.run(sweepArgs(file, results));
         assertEquals(0, again.code(), again.err());
-        assertTrue(again.out().contains("was interrupted after " + kept + " epoch(s); it runs again"), again.out());
+        assertTrue(again.out().contains("was interrupted after " + kept + " epoch(s); it continues after epoch " + kept
+                + " (checkpoint)"), again.out());
         List<TrialRecord> all = store.readAll().stream().sorted(Comparator.comparing(t -> t.setting("seed"))).toList();
         assertEquals(List.of(TrialStatus.COMPLETED, TrialStatus.COMPLETED), all.stream().map(TrialRecord::status).toList());
         assertEquals(25, store.readEpochs(victim.trialId()).size());
