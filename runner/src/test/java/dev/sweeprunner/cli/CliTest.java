@@ -131,15 +131,27 @@ class CliTest {
         assertFalse(r.err().contains("\tat "), "no stack trace");
     }
 
-    @Test
-    void missingFileAndBadOptionsAreUserErrors() {
-        assertEquals(2, run("plan", dir.resolve("none.yaml").toString()).code());
-        assertEquals(2, run("sweep", "x.yaml", "--device", "tpu").code());
-        assertEquals(2, run("plan", repoFile("experiments/table1.yaml").toString(), "--epochs", "0").code());
-        assertEquals(2, run("frobnicate").code());
-        assertEquals(2, run("plan", repoFile("experiments/table1.yaml").toString(), "--only", "lr=5").code());
-        assertEquals(2, run("sweep", repoFile("experiments/table1.yaml").toString(), "--workers", "many").code());
-        assertEquals(2, run("sweep", repoFile("experiments/table1.yaml").toString(), "--workers", "-1").code());
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> userErrors() {
+        String table1 = "experiments/table1.yaml";
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("missing experiment file", List.of("plan", "@none.yaml")),
+                org.junit.jupiter.params.provider.Arguments.of("unknown device", List.of("sweep", "x.yaml", "--device", "tpu")),
+                org.junit.jupiter.params.provider.Arguments.of("zero epochs", List.of("plan", table1, "--epochs", "0")),
+                org.junit.jupiter.params.provider.Arguments.of("unknown command", List.of("frobnicate")),
+                org.junit.jupiter.params.provider.Arguments.of("a selection no trial has", List.of("plan", table1, "--only", "lr=5")),
+                org.junit.jupiter.params.provider.Arguments.of("workers not a number", List.of("sweep", table1, "--workers", "many")),
+                org.junit.jupiter.params.provider.Arguments.of("negative workers", List.of("sweep", table1, "--workers", "-1")));
+    }
+
+    /** Arguments naming a repository file are read from the checkout; "@name" is a file in the test's directory. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("userErrors")
+    void missingFileAndBadOptionsAreUserErrors(String name, List<String> args) {
+        String[] resolved = args.stream().map(a -> a.startsWith("@") ? dir.resolve(a.substring(1)).toString()
+                : a.startsWith("experiments/") ? repoFile(a).toString() : a).toArray(String[]::new);
+        Result r = run(resolved);
+        assertEquals(2, r.code(), name + ": " + r.err());
+        assertFalse(r.err().contains("\tat "), name + ": no stack trace");
     }
 
     @Test
