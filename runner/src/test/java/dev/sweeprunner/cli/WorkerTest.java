@@ -96,7 +96,7 @@ class WorkerTest {
         TrialStore store = new TrialStore(results);
         TrialRecord victim = awaitRows(store, "1", 2);
         ProcessHandle worker = ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains(" worker ")).findFirst().orElseThrow();
+                .filter(WorkerTest::isWorker).findFirst().orElseThrow();
         worker.destroyForcibly(); // SIGKILL: what the kernel's OOM killer does
 
         CliTest.Result r = sweep.get();
@@ -135,7 +135,7 @@ class WorkerTest {
         TrialStore store = new TrialStore(results);
         TrialRecord victim = awaitRows(store, "1", 2);
         ProcessHandle worker = ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains(" worker ")).findFirst().orElseThrow();
+                .filter(WorkerTest::isWorker).findFirst().orElseThrow();
         worker.destroyForcibly(); // any point must do
         assertEquals(1, sweep.get().code());
         int rowsLeft = store.readEpochs(victim.trialId()).size();
@@ -242,7 +242,7 @@ class WorkerTest {
         TrialStore store = new TrialStore(results);
         TrialRecord victim = awaitRows(store, "1", 2);
         ProcessHandle worker = sweep.toHandle().descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains(" worker ")).findFirst().orElseThrow();
+                .filter(WorkerTest::isWorker).findFirst().orElseThrow();
         Path epochs = store.trialDir(victim.trialId()).resolve(TrialStore.EPOCHS_CSV);
 
         sweep.destroyForcibly(); // SIGKILL: no shutdown hook, no word to the worker
@@ -399,5 +399,20 @@ class WorkerTest {
         List<TrialRecord> all = store.readAll().stream().sorted(Comparator.comparing(t -> t.setting("seed"))).toList();
         assertEquals(List.of(TrialStatus.COMPLETED, TrialStatus.COMPLETED), all.stream().map(TrialRecord::status).toList());
         assertEquals(25, store.readEpochs(victim.trialId()).size());
+    }
+
+    /**
+     * Whether a process is a worker JVM, by its whole command line from /proc: the JDK's
+     * ProcessHandle.Info cuts a command line at 4,096 bytes, and a worker's classpath alone can be
+     * longer than that.
+     */
+    private static boolean isWorker(ProcessHandle process) {
+        try {
+            String commandLine = new String(java.nio.file.Files.readAllBytes(
+                    Path.of("/proc", Long.toString(process.pid()), "cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+            return commandLine.contains("\0" + WorkerCommand.NAME + "\0");
+        } catch (java.io.IOException e) {
+            return false; // it has exited
+        }
     }
 }
