@@ -60,7 +60,7 @@ public final class LayerParser {
                 case "batch_norm" -> List.of(new Layer.BatchNorm());
                 case "flatten" -> List.of(new Layer.Flatten());
                 case "global_avg_pool" -> List.of(new Layer.GlobalAvgPool());
-                default -> throw SpecError.at(node.location(), path, "unknown layer '" + word
+                default -> throw SpecError.at(node.location(), path, "unknown layer '" + YamlNode.shortened(word)
                         + "' (expected relu, batch_norm, flatten, global_avg_pool or a map with conv, dense, dropout or max_pool)");
             };
         }

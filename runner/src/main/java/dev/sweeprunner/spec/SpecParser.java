@@ -15,7 +15,8 @@ public final class SpecParser {
     private static final Set<String> DATA_KEYS = Set.of("dir", "val_fraction", "val_size", "train_size", "split_seed",
             "normalize", "mean", "std");
     /** The name becomes a directory under results/, so keep it to portable file-name characters. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final int MAX_NAME_CHARS = 100;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private SpecParser() {}
 
@@ -28,9 +29,13 @@ public final class SpecParser {
         checkKeys(top, TOP_LEVEL_KEYS, "");
         String name = (String) requiredScalar(top, "name", "", ValueParser.text());
         YamlNode.Entry nameEntry = top.entries().get("name");
+        if (name.length() > MAX_NAME_CHARS) {
+            throw SpecError.at(nameEntry.value().location(), "name", "at most " + MAX_NAME_CHARS
+                    + " characters (it names the results directory), got " + name.length());
+        }
         if (!NAME.matcher(name).matches()) {
             throw SpecError.at(nameEntry.value().location(), "name",
-                    "must be letters, digits, '.', '_' or '-' (it names the results directory), got '" + name + "'");
+                    "must be letters, digits, '.', '_' or '-' (it names the results directory), got '" + YamlNode.shortened(name) + "'");
         }
         String description = top.entries().containsKey("description")
                 ? (String) scalar(top.entries().get("description").value(), "description", ValueParser.text())
