@@ -1,6 +1,7 @@
 package dev.sweeprunner.cli;
 
 import dev.sweeprunner.UserError;
+import dev.sweeprunner.records.DamagedRecord;
 import dev.sweeprunner.run.RunEnvironment;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -60,7 +61,7 @@ public final class Main implements Runnable {
 
     private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
-        if (e instanceof UserError) {
+        if (e instanceof UserError || e instanceof DamagedRecord) {
             err.println("error: " + e.getMessage());
             err.flush();
             return EXIT_USER_ERROR;

@@ -52,10 +52,15 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrialStore store = new TrialStore(dir);
-        List<TrialRecord> records = store.readAll();
+        if (!Files.isDirectory(dir)) {
+            throw new UserError(dir + ": " + (Files.exists(dir) ? "not a directory" : "no such directory"));
+        }
+        TrialStore.Scan scan = store.scan();
+        List<TrialRecord> records = scan.records();
         if (records.isEmpty()) {
-            throw new UserError(dir + ": no trial records (expected " + dir.resolve(TrialStore.TRIALS_DIR)
-                    + "/<id>/trial.json)");
+            Report.warnDamaged(scan.damaged(), System.err);
+            throw new UserError(dir + ": no " + (scan.damaged().isEmpty() ? "" : "readable ")
+                    + "trial records (expected " + dir.resolve(TrialStore.TRIALS_DIR) + "/<id>/trial.json)");
         }
         Path experimentFile = dir.resolve(Report.EXPERIMENT_YAML);
         String name = records.get(0).experiment();
@@ -83,7 +88,9 @@ final class ReportCommand implements Callable<Integer> {
                 : Tables.trials(results.trials(), results.groups()), out);
         out.flush();
         System.err.println("Regenerated " + dir.resolve(Report.REPORT_MD) + " and the tables beside it ("
-                + results.trials().size() + " trials, " + results.groups().size() + " configurations)");
+                + results.trials().size() + " trials, " + results.groups().size() + " configurations"
+                + (results.damaged().isEmpty() ? "" : "; " + results.damaged().size() + " damaged file(s), named above")
+                + ")");
         return 0;
     }
 

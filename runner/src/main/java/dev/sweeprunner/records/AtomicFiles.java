@@ -1,12 +1,13 @@
 package dev.sweeprunner.records;
 
+import dev.sweeprunner.UserError;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -63,7 +64,26 @@ public final class AtomicFiles {
             } catch (IOException ignored) {
                 // the original error is the one to report
             }
-            throw new UncheckedIOException("cannot write " + target, e);
+            throw new UserError("cannot write " + target + " (" + reason(e) + ")");
         }
+    }
+
+    /**
+     * The OS's reason for an I/O error ("No space left on device", "Read-only file system"...),
+     * without the path Java puts before it (our messages name the path themselves).
+     */
+    public static String reason(IOException e) {
+        if (e instanceof FileSystemException f) {
+            if (f.getReason() != null) {
+                return f.getReason();
+            }
+            return e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                    : e instanceof java.nio.file.NotDirectoryException ? "not a directory"
+                    : e instanceof java.nio.file.DirectoryNotEmptyException ? "directory not empty"
+                    : e.getClass().getSimpleName();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -267,7 +267,13 @@ public final class TrainingLoop {
                 }
                 progress.batchDone(done, batches);
             }
-            return Totals.read(lossSum, correct, seen);
+            Totals totals = Totals.read(lossSum, correct, seen);
+            if (!Double.isFinite(totals.loss())) {
+                // the batch checks miss a loss that is NaN only as a whole (an epoch of no batch): never "completed"
+                throw new TrialStopped(TrialStatus.DIVERGED, "training loss is " + totals.loss()
+                        + " at the end of the epoch (" + seen + " images trained on)");
+            }
+            return totals;
         }
     }
 
