@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -44,6 +45,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--device", description = "auto | cpu | gpu (default: ${DEFAULT-VALUE})", defaultValue = "auto",
             converter = DeviceConverter.class)
     DeviceChoice device;
+
+    @Mixin
+    GridLimitOption gridLimit = new GridLimitOption();
 
     @Option(names = "--epochs", description = "override every trial's epochs")
     Integer epochs;
@@ -100,7 +104,7 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ExperimentSpec spec = SpecParser.parse(file);
-        Plan plan = Planner.plan(spec, CliOverrides.of(epochs, trainLimit));
+        Plan plan = Planner.plan(spec, CliOverrides.of(epochs, trainLimit, gridLimit.value()));
         TrialFilter selection = TrialFilter.parse(only);
         selection.select(plan.trials()); // a selection that matches nothing is a user error before anything starts
         if (maxFailures != null && maxFailures < 1) {

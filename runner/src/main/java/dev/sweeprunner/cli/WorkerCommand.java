@@ -57,7 +57,8 @@ final class WorkerCommand implements Callable<Integer> {
         Executor ownThread = task -> new Thread(task, "worker-preload").start();
         CompletableFuture<FashionMnist> files = CompletableFuture.supplyAsync(() -> FashionMnist.load(dataDir, true), ownThread);
         CompletableFuture.runAsync(Engine::getInstance, ownThread);
-        Plan plan = Planner.plan(SpecParser.parse(file), CliOverrides.of(epochs, trainLimit));
+        // the sweep that started this worker checked the grid's size (with its own --max-trials)
+        Plan plan = Planner.plan(SpecParser.parse(file), CliOverrides.of(epochs, trainLimit, Long.MAX_VALUE));
         InProcessRunner runner = new InProcessRunner(plan, new TrialStore(results), System.err, device,
                 files::join, List.of(WorkerLoop.progressReporter(protocol)));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
