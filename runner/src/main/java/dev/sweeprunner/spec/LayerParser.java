@@ -23,7 +23,7 @@ public final class LayerParser {
     static final long DEFAULT_PADDING = 0;
     private static final Set<String> CONV_KEYS = Set.of("conv", "kernel", "padding", "batch_norm", "pool", "dropout");
     private static final Set<String> DENSE_KEYS = Set.of("dense", "batch_norm", "dropout");
-    private static final ValueParser WIDTH = ValueParser.integer(1, 65_536);
+    private static final ValueParser WIDTH = ValueParser.integer(1, Layer.MAX_WIDTH);
     private static final ValueParser RATE = ValueParser.real(0, true, 1, false);
 
     private LayerParser() {}

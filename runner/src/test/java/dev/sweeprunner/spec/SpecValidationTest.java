@@ -83,6 +83,11 @@ class SpecValidationTest {
                 bad("fewer training images than the largest batch", HEAD + "data:\n  val_size: 59900\n"
                         + "grid:\n  - arch: fcn\n    budget: 50000\n    batch_size: [64, 128]\n", 3, "data.val_size",
                         "leaves 100 training image(s), fewer than one batch of 128"),
+                bad("sized convolution wider than the cap", HEAD + "grid:\n  - arch: cnn\n    conv_blocks: 1\n"
+                        + "    budget: 100000000\n", 5, "grid[0].budget",
+                        "needs a layer 4545454 wide with a depth-1 cnn (1-4545454-gap-10), above the limit of 65536"),
+                bad("sized dense layer wider than the cap", HEAD + "grid:\n  - arch: fcn\n    hidden_layers: 1\n"
+                        + "    budget: 100000000\n", 5, "grid[0].budget", "above the limit of 65536; use more hidden_layers"),
                 bad("one fold", HEAD + "defaults:\n  folds: 1\n" + GRID, 3, "defaults.folds", "at least 2"),
                 bad("val_size with val_fraction", HEAD + "data:\n  val_size: 100\n  val_fraction: 0.1\n" + GRID, 3,
                         "data.val_size", "not both"),
