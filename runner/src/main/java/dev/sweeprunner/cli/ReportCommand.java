@@ -56,6 +56,7 @@ final class ReportCommand implements Callable<Integer> {
             throw new UserError(dir + ": " + (Files.exists(dir) ? "not a directory" : "no such directory"));
         }
         TrialStore.Scan scan = store.scan();
+        store.requireWritable(); // the report is written beside the records: say so before reading them all
         List<TrialRecord> records = scan.records();
         if (records.isEmpty()) {
             Report.warnDamaged(scan.damaged(), System.err);

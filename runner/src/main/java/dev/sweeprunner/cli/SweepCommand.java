@@ -9,6 +9,7 @@ import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.Planner;
 import dev.sweeprunner.plan.Shard;
 import dev.sweeprunner.plan.TrialFilter;
+import dev.sweeprunner.records.TrialStore;
 import dev.sweeprunner.run.ClassArchive;
 import dev.sweeprunner.run.DeviceChoice;
 import dev.sweeprunner.run.InProcessRunner;
@@ -150,6 +151,7 @@ final class SweepCommand implements Callable<Integer> {
                         () -> FashionMnist.load(dataDir.get(), true), progress == null ? List.of() : List.of(progress))
                 : (p, store, progress, running) -> new WorkerRunner(workerCommand(dataDir.get(), dir, running),
                         classArchive, store, spec.name(), System.out, progress));
+        new TrialStore(dir).requireWritable();
         Sweep.Outcome outcome = sweep.run(plan, options);
         System.out.println("Done: " + outcome);
         return outcome.failed() > 0 ? Main.EXIT_FAILURE : 0;

@@ -47,6 +47,33 @@ public final class AtomicFiles {
         });
     }
 
+    /**
+     * As {@link #write}, but when the disk is too full for a second copy, the file is rewritten in
+     * place: a small record that has to say "failed: disk full" reuses its own blocks. A crash
+     * during that rewrite can leave the file partial; readers name such a file as damaged.
+     */
+    public static void writeEvenIfFull(Path target, Content content) {
+        try {
+            write(target, content);
+        } catch (UserError e) {
+            if (!Files.isRegularFile(target) || !e.getMessage().contains(NO_SPACE)) {
+                throw e;
+            }
+            try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                Writer writer = Channels.newWriter(channel, StandardCharsets.UTF_8);
+                content.writeTo(writer);
+                writer.flush();
+                channel.force(true);
+            } catch (IOException inPlace) {
+                throw new UserError("cannot write " + target + " (" + reason(inPlace) + ")");
+            }
+        }
+    }
+
+    /** Linux's reason for ENOSPC, as Java reports it. */
+    private static final String NO_SPACE = "No space left on device";
+
     private static void writeVia(Path target, ChannelContent content) {
         // unique per writer: two sweeps sharing a directory may rewrite the same report at once
         Path temporary = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");

@@ -59,6 +59,27 @@ public final class TrialStore {
         this.resultsDir = resultsDir;
     }
 
+    /**
+     * Makes sure the results directory can hold results before anything runs: a file, a missing
+     * parent, /proc or a read-only or immutable directory is a user error naming the path and the
+     * OS's reason, not a failure halfway through a sweep.
+     */
+    public void requireWritable() {
+        if (Files.exists(resultsDir) && !Files.isDirectory(resultsDir)) {
+            throw new UserError(resultsDir + ": not a directory (results go in a directory)");
+        }
+        try {
+            Files.createDirectories(resultsDir);
+        } catch (IOException e) {
+            throw new UserError(resultsDir + ": cannot create the results directory (" + AtomicFiles.reason(e) + ")");
+        }
+        try {
+            Files.delete(Files.createTempFile(resultsDir, ".writable-", ".tmp"));
+        } catch (IOException e) {
+            throw new UserError(resultsDir + ": cannot write in the results directory (" + AtomicFiles.reason(e) + ")");
+        }
+    }
+
     public Path resultsDir() {
         return resultsDir;
     }
@@ -251,8 +272,10 @@ public final class TrialStore {
         AtomicFiles.writeBytes(trialDir(trialId).resolve(BEST_PARAMS), parameters);
     }
 
+    /** Atomically; on a full disk in place (see {@link AtomicFiles#writeEvenIfFull}), so a failure is recorded. */
     public void write(TrialRecord record) {
-        AtomicFiles.write(trialDir(record.trialId()).resolve(TRIAL_JSON), writer -> JSON.writeValue(writer, record));
+        AtomicFiles.writeEvenIfFull(trialDir(record.trialId()).resolve(TRIAL_JSON),
+                writer -> JSON.writeValue(writer, record));
     }
 
     /** Starts the trial's epochs.csv afresh (a restarted trial rewrites the same rows). */
@@ -262,11 +285,16 @@ public final class TrialStore {
 
     /** Appends epoch rows, each flushed and fsynced before the next epoch starts. */
     public static final class EpochWriter implements AutoCloseable {
+        private final Path file;
         private final FileChannel channel;
         private final CSVPrinter printer;
         private final TrialRecord trial;
+        /** Rows written and synced, and the file's size after the last of them. */
+        private int rows;
+        private long synced;
 
         EpochWriter(Path file, TrialRecord trial) {
+            this.file = file;
             this.trial = trial;
             try {
                 Files.createDirectories(file.getParent());
@@ -276,17 +304,32 @@ public final class TrialStore {
                 printer = new CSVPrinter(writer, EpochsCsv.FORMAT);
                 EpochsCsv.printHeader(printer);
                 sync();
+                synced = channel.size();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + file, e);
+                throw new UncheckedIOException("cannot write " + file + " (" + AtomicFiles.reason(e) + ")", e);
             }
         }
 
+        /**
+         * Appends one row and syncs it. If that fails (a full disk), the file is cut back to the
+         * rows before, so it always ends on a whole row, and the trial fails saying why.
+         */
         public void append(EpochRecord row) {
             try {
                 EpochsCsv.printRow(printer, row, trial);
                 sync();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                rows++;
+                synced = channel.size();
+            } catch (IOException | UncheckedIOException e) {
+                IOException cause = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+                try {
+                    channel.truncate(synced);
+                    channel.force(false);
+                } catch (IOException ignored) {
+                    // the reader names a partial last row as damage; the first error is the one to report
+                }
+                throw new UncheckedIOException("cannot write " + file + " (" + AtomicFiles.reason(cause) + "); its "
+                        + rows + " earlier row(s) are kept", cause);
             }
         }
 
