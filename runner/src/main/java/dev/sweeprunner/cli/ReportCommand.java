@@ -67,9 +67,14 @@ final class ReportCommand implements Callable<Integer> {
         String name = records.get(0).experiment();
         String description = "";
         if (Files.isRegularFile(experimentFile)) {
-            ExperimentSpec spec = SpecParser.parse(experimentFile);
-            name = spec.name();
-            description = spec.description();
+            try {
+                ExperimentSpec spec = SpecParser.parse(experimentFile);
+                name = spec.name();
+                description = spec.description();
+            } catch (UserError e) { // only the report's title comes from it: name it and go on
+                System.err.println("warning: damaged record " + e.getMessage() + "; the report is titled '" + name
+                        + "' from the trial records");
+            }
         }
         Report.Results results = Report.load(store, name, description);
         ConfusionDiff.Result result = diff == null ? null : ConfusionDiff.of(results, diff.get(0), diff.get(1), at);

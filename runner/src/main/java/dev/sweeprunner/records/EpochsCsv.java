@@ -66,6 +66,13 @@ public final class EpochsCsv {
      */
     public static List<EpochRecord> read(Path file) {
         List<EpochRecord> rows = new ArrayList<>();
+        try {
+            if (Files.size(file) == 0) {
+                return rows; // just opened by its writer, the header not yet written: no rows, not damage
+            }
+        } catch (IOException e) {
+            throw new DamagedRecord(file, "cannot be read (" + firstLine(e) + ")");
+        }
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
                 CSVParser parser = FORMAT.builder().setHeader().setSkipHeaderRecord(true).build().parse(reader)) {
             if (!parser.getHeaderNames().containsAll(METRIC_COLUMNS)) {

@@ -1,6 +1,7 @@
 package dev.sweeprunner.run;
 
 import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.DamagedRecord;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
@@ -197,7 +198,12 @@ public final class WorkerRunner implements TrialRunner {
             return written.get().status();
         }
         TrialStatus status = stopping ? TrialStatus.INTERRUPTED : TrialStatus.FAILED;
-        List<EpochRecord> rows = store.readEpochs(trial.id());
+        List<EpochRecord> rows;
+        try {
+            rows = store.readEpochs(trial.id());
+        } catch (DamagedRecord e) { // a worker killed mid-row; the next sweep names it and moves it aside
+            rows = List.of();
+        }
         double seconds = rows.isEmpty() ? 0 : rows.get(rows.size() - 1).elapsedS();
         String tail;
         synchronized (stderrTail) {

@@ -72,6 +72,8 @@ class DamagedRecordsTest {
                                 java.nio.file.StandardOpenOption.APPEND)),
                 damaged("confusion.csv garbage", TrialStore.CONFUSION_CSV, "not a readable confusion matrix", true,
                         d -> Files.writeString(d.resolve(TrialStore.CONFUSION_CSV), "at,epoch\nbest,x\n")),
+                damaged("experiment.yaml copy damaged", "../../experiment.yaml", ":1:1: the file is empty", true,
+                        d -> Files.writeString(d.resolve("../../experiment.yaml"), "")),
                 damaged("epochs.csv without its trial.json", TrialStore.TRIAL_JSON, "missing, but epochs.csv is there",
                         false, d -> Files.delete(d.resolve(TrialStore.TRIAL_JSON))));
     }
@@ -87,7 +89,7 @@ class DamagedRecordsTest {
         Path results = copyOfTable1(dir);
         TrialStore store = new TrialStore(results);
         String victim = store.readAll().get(0).trialId();
-        Path damagedFile = store.trialDir(victim).resolve(file);
+        Path damagedFile = store.trialDir(victim).resolve(file).normalize();
         damage.apply(store.trialDir(victim));
 
         CliTest.Result r = CliTest.run("report", results.toString(), "--format", "csv");
@@ -95,12 +97,18 @@ class DamagedRecordsTest {
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         List<String> named = r.err().lines().filter(l -> l.contains("damaged record")).toList();
         assertEquals(1, named.size(), r.err());
-        assertTrue(named.get(0).contains(damagedFile + ": " + problem), named.get(0));
+        assertTrue(named.get(0).contains(damagedFile + (problem.startsWith(":") ? "" : ": ") + problem), named.get(0));
         int shown = inTables ? TRIALS : TRIALS - 1;
         assertTrue(r.err().contains("(" + shown + " trials, "), r.err());
-        assertTrue(r.err().contains("1 damaged file(s), named above"), r.err());
-        assertTrue(Files.readString(results.resolve("report.md")).contains("## Damaged records"));
+        if (!file.endsWith("experiment.yaml")) { // a copy of the input, not a record: only named
+            assertTrue(r.err().contains("1 damaged file(s), named above"), r.err());
+            assertTrue(Files.readString(results.resolve("report.md")).contains("## Damaged records"));
+        }
 
+        if (file.endsWith("experiment.yaml")) {
+            assertTrue(r.err().contains("the report is titled 'table1' from the trial records"), r.err());
+            return;
+        }
         if (file.equals(TrialStore.CONFUSION_CSV)) {
             // the matrices are left out of the report; the trial's own numbers are sound, so it is not run again
             assertTrue(store.moveAsideIfDamaged(victim).isEmpty());
