@@ -2,6 +2,7 @@ package dev.sweeprunner.records;
 
 import dev.sweeprunner.UserError;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -31,7 +32,7 @@ public final class AtomicFiles {
 
     public static void write(Path target, Content content) {
         writeVia(target, channel -> {
-            Writer writer = Channels.newWriter(channel, StandardCharsets.UTF_8);
+            Writer writer = writer(channel);
             content.writeTo(writer);
             writer.flush();
         });
@@ -61,7 +62,7 @@ public final class AtomicFiles {
             }
             try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                Writer writer = Channels.newWriter(channel, StandardCharsets.UTF_8);
+                Writer writer = writer(channel);
                 content.writeTo(writer);
                 writer.flush();
                 channel.force(true);
@@ -69,6 +70,15 @@ public final class AtomicFiles {
                 throw new UserError("cannot write " + target + " (" + reason(inPlace) + ")");
             }
         }
+    }
+
+    /**
+     * A UTF-8 writer whose every byte reaches the file or fails: Channels.newWriter's encoder
+     * ignores a short write (a full disk) and drops the rest, so its bytes go through
+     * Channels.newOutputStream, which writes until all are written or the OS says why not.
+     */
+    static Writer writer(FileChannel channel) {
+        return new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8);
     }
 
     /** Linux's reason for ENOSPC, as Java reports it. */

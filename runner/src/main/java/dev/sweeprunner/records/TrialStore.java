@@ -9,10 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sweeprunner.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -292,6 +289,7 @@ public final class TrialStore {
         /** Rows written and synced, and the file's size after the last of them. */
         private int rows;
         private long synced;
+        private boolean broken;
 
         EpochWriter(Path file, TrialRecord trial) {
             this.file = file;
@@ -300,8 +298,7 @@ public final class TrialStore {
                 Files.createDirectories(file.getParent());
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                         StandardOpenOption.WRITE);
-                Writer writer = Channels.newWriter(channel, StandardCharsets.UTF_8);
-                printer = new CSVPrinter(writer, EpochsCsv.FORMAT);
+                printer = new CSVPrinter(AtomicFiles.writer(channel), EpochsCsv.FORMAT);
                 EpochsCsv.printHeader(printer);
                 sync();
                 synced = channel.size();
@@ -322,12 +319,14 @@ public final class TrialStore {
                 synced = channel.size();
             } catch (IOException | UncheckedIOException e) {
                 IOException cause = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+                broken = true; // the printer may still hold the failed row: it is never flushed again
                 try {
                     channel.truncate(synced);
                     channel.force(false);
                 } catch (IOException ignored) {
                     // the reader names a partial last row as damage; the first error is the one to report
                 }
+
                 throw new UncheckedIOException("cannot write " + file + " (" + AtomicFiles.reason(cause) + "); its "
                         + rows + " earlier row(s) are kept", cause);
             }
@@ -341,9 +340,13 @@ public final class TrialStore {
         @Override
         public void close() {
             try {
-                printer.close();
+                if (broken) {
+                    channel.close();
+                } else {
+                    printer.close();
+                }
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new UncheckedIOException("cannot close " + file + " (" + AtomicFiles.reason(e) + ")", e);
             }
         }
     }
