@@ -3,7 +3,11 @@ package dev.sweeprunner.cli;
 import dev.sweeprunner.UserError;
 import dev.sweeprunner.records.DamagedRecord;
 import dev.sweeprunner.run.RunEnvironment;
+import dev.sweeprunner.records.AtomicFiles;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,6 +67,14 @@ public final class Main implements Runnable {
         PrintWriter err = commandLine.getErr();
         if (e instanceof UserError || e instanceof DamagedRecord) {
             err.println("error: " + e.getMessage());
+            err.flush();
+            return EXIT_USER_ERROR;
+        }
+        if (e instanceof UncheckedIOException io) {
+            // a filesystem problem the specific messages did not catch: still the path and the OS's reason
+            IOException cause = io.getCause();
+            err.println("error: " + (cause instanceof FileSystemException f && f.getFile() != null
+                    ? f.getFile() + ": " + AtomicFiles.reason(f) : io.getMessage()));
             err.flush();
             return EXIT_USER_ERROR;
         }
