@@ -2,7 +2,12 @@ package dev.sweeprunner.cli;
 
 import dev.sweeprunner.UserError;
 import dev.sweeprunner.train.RunEnvironment;
+import dev.sweeprunner.records.DamagedRecord;
+import dev.sweeprunner.records.AtomicFiles;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -68,8 +73,16 @@ public final class Main implements Runnable {
 
     private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
-        if (e instanceof UserError) {
+        if (e instanceof UserError || e instanceof DamagedRecord) {
             err.println("error: " + e.getMessage());
+            err.flush();
+            return EXIT_USER_ERROR;
+        }
+        if (e instanceof UncheckedIOException io) {
+            // a filesystem problem the specific messages did not catch: still the path and the OS's reason
+            IOException cause = io.getCause();
+            err.println("error: " + (cause instanceof FileSystemException f && f.getFile() != null
+                    ? f.getFile() + ": " + AtomicFiles.reason(f) : io.getMessage()));
             err.flush();
             return EXIT_USER_ERROR;
         }

@@ -29,15 +29,22 @@ final class PlanOptions {
     @Option(names = "--train-limit", paramLabel = "N", description = "train on the first N training images (smoke runs)")
     Integer trainLimit;
 
+    @Option(names = "--max-trials", paramLabel = "N", description = "refuse a grid of more than N trials "
+            + "(default: " + PlanOverrides.DEFAULT_MAX_TRIALS + "; it is counted before it is expanded)")
+    Long maxTrials;
+
     /** Checks the overrides the way the file's values are checked. */
     PlanOverrides overrides() {
+        if (maxTrials != null && maxTrials < 1) {
+            throw new UserError("--max-trials: must be at least 1, got " + maxTrials);
+        }
         if (epochs != null && epochs < 1) {
             throw new UserError("--epochs: must be at least 1, got " + epochs);
         }
         if (trainLimit != null && trainLimit < MIN_TRAIN_LIMIT) {
             throw new UserError("--train-limit: must be at least " + MIN_TRAIN_LIMIT + ", got " + trainLimit);
         }
-        return new PlanOverrides(epochs, trainLimit);
+        return new PlanOverrides(epochs, trainLimit, maxTrials == null ? PlanOverrides.DEFAULT_MAX_TRIALS : maxTrials);
     }
 
     ExperimentSpec spec() {

@@ -18,6 +18,7 @@ import dev.sweeprunner.train.DeviceChoice;
 import dev.sweeprunner.train.InProcessRunner;
 import dev.sweeprunner.sweep.Sweep;
 import dev.sweeprunner.sweep.WorkerRunner;
+import dev.sweeprunner.records.TrialStore;
 import dev.sweeprunner.spec.ExperimentSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -171,6 +172,7 @@ final class SweepCommand implements Callable<Integer> {
                         p.trials().size(), System.out, progress,
                         gpus.none() ? Map.of() : gpus.environmentFor(slotNumbers.getAndIncrement())),
                 new ReportingSweepListener(System.out));
+        new TrialStore(dir).requireWritable();
         Sweep.Outcome outcome = sweep.run(plan, options.build());
         System.out.println("Done: " + outcome);
         if (outcome.failed() > 0) {

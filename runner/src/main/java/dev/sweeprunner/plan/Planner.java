@@ -14,8 +14,10 @@ import dev.sweeprunner.spec.TrialField;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -29,14 +31,18 @@ public final class Planner {
     private Planner() {}
 
     public static Plan plan(ExperimentSpec spec, PlanOverrides overrides) {
+        checkSize(spec, overrides.maxTrials());
         Map<String, Trial> trials = new LinkedHashMap<>();
+        Map<List<Object>, Network> networks = new HashMap<>();
         int combinations = 0;
         for (ExperimentSpec.GridBlock block : spec.grid()) {
             Map<TrialField, List<Located>> axes = new LinkedHashMap<>();
             block.axes().forEach(axis -> axes.put(axis.field(), axis.values()));
             for (Map<TrialField, Located> combination : GridExpansion.cartesian(axes)) {
                 TrialConfig config = resolve(combination, dataFor(combination, spec.data()), overrides);
-                Network network = network(config, combination);
+                // a grid repeats few networks over many settings: sizing each once keeps a 10,000-trial plan fast
+                Network network = networks.computeIfAbsent(networkKey(config, combination),
+                        key -> network(config, combination));
                 List<Integer> folds = config.folds() == 0 ? Collections.singletonList(null)
                         : IntStream.rangeClosed(1, config.folds()).boxed().toList();
                 for (Integer fold : folds) {
@@ -50,6 +56,55 @@ public final class Planner {
             }
         }
         return new Plan(spec, new ArrayList<>(trials.values()), combinations - trials.size());
+    }
+
+    /**
+     * Counts the grid's trials from its axes alone (product of the list lengths, each k-fold value
+     * counting k) and refuses a grid over {@code maxTrials} before expanding anything.
+     */
+    static void checkSize(ExperimentSpec spec, long maxTrials) {
+        long total = 0;
+        ExperimentSpec.GridBlock largest = null;
+        long largestCount = -1;
+        for (ExperimentSpec.GridBlock block : spec.grid()) {
+            long count = trialCount(block);
+            total = saturatedAdd(total, count);
+            if (count > largestCount) {
+                largest = block;
+                largestCount = count;
+            }
+        }
+        if (total > maxTrials) {
+            throw SpecError.at(largest.location(), "grid", String.format(Locale.ROOT,
+                    "expands to %s trials (grid[%d] alone to %s), over the limit of %,d; shorten the lists "
+                            + "or raise the limit with --max-trials", count(total), largest.index(),
+                    count(largestCount), maxTrials));
+        }
+    }
+
+    private static String count(long n) {
+        return n == Long.MAX_VALUE ? "more than 9.2e18" : String.format(Locale.ROOT, "%,d", n);
+    }
+
+    /** Trials of one block: the product of its axes' lengths, with a k-fold value standing for k trials. */
+    static long trialCount(ExperimentSpec.GridBlock block) {
+        long count = 1;
+        for (ExperimentSpec.Axis axis : block.axes()) {
+            long values = axis.field() != TrialField.FOLDS ? axis.values().size()
+                    : axis.values().stream().mapToLong(v -> Math.max(1, ((Number) v.value()).longValue())).sum();
+            count = saturatedMultiply(count, values);
+        }
+        return count;
+    }
+
+    private static long saturatedMultiply(long a, long b) {
+        long high = Math.multiplyHigh(a, b);
+        return high != 0 || a * b < 0 ? Long.MAX_VALUE : a * b;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     static TrialConfig resolve(Map<TrialField, Located> chosen, DataSettings data, PlanOverrides overrides) {
@@ -93,6 +148,21 @@ public final class Planner {
         return new DataSettings(data.dir(), data.valFraction(), data.splitSeed(), kind,
                 mean == null ? data.mean() : (Double) mean.value(), std == null ? data.std() : (Double) std.value(),
                 data.valSize(), data.trainSize());
+    }
+
+    /** Everything {@link #network} reads: equal keys, equal networks (and equal errors). */
+    private static List<Object> networkKey(TrialConfig config, Map<TrialField, Located> combination) {
+        List<Object> key = new ArrayList<>();
+        for (TrialField field : TrialField.NETWORK_CHOICES) {
+            key.add(Optional.ofNullable(combination.get(field)).map(Located::value).orElse(null));
+        }
+        key.add(Optional.ofNullable(combination.get(TrialField.ARCH)).map(Located::value).orElse(null));
+        key.add(config.arch());
+        key.add(config.values().get(TrialField.HIDDEN_LAYERS));
+        key.add(config.values().get(TrialField.CONV_BLOCKS));
+        key.add(config.batchNorm());
+        key.add(config.dropout());
+        return Collections.unmodifiableList(key); // ArrayList allows the nulls a List.of would not
     }
 
     /** Explicit networks name their own family: the first that claims their layers (any conv layer makes a CNN). */

@@ -1,6 +1,7 @@
 package dev.sweeprunner.plan;
 
 import dev.sweeprunner.spec.DatasetShape;
+import dev.sweeprunner.spec.Layer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -43,6 +44,13 @@ public final class Sizing {
                 .flatMap(base -> fillLast(nominal(arch, depth, batchNorm, base), budget).stream())
                 .max(Comparator.comparingLong(NetShape::paramCount))
                 .orElseThrow(() -> new IllegalStateException("the nominal base-" + baseMax + " network fits"));
+        int widest = best.widths().stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (widest > Layer.MAX_WIDTH) {
+            throw new Impossible(String.format(Locale.ROOT,
+                    "budget %d needs a layer %d wide with a depth-%d %s (%s), above the limit of %d; use %s "
+                            + "or a smaller budget", budget, widest, depth, arch.yamlName(), best.describe(),
+                    Layer.MAX_WIDTH, "more " + arch.depthField().key()));
+        }
         long floor = (long) Math.ceil(MIN_FILL * budget);
         if (best.paramCount() < floor) {
             String hint = depth == 1 ? String.format(Locale.ROOT, "; use %s ≥ 2 or another budget",

@@ -2,6 +2,7 @@ package dev.sweeprunner.report;
 
 import dev.sweeprunner.spec.DatasetShape;
 import dev.sweeprunner.records.AtomicFiles;
+import dev.sweeprunner.records.DamagedRecord;
 import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.EpochsCsv;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -45,20 +47,53 @@ public final class Report {
     public static final String DIFF_PREFIX = "confusion-diff-";
 
     /** Everything the derived files are computed from. */
-    public record Results(String experiment, String description, List<TrialSummary> trials, List<Group> groups) {}
+    public record Results(String experiment, String description, List<TrialSummary> trials, List<Group> groups,
+            List<TrialStore.Damage> damaged) {
+        public Results(String experiment, String description, List<TrialSummary> trials, List<Group> groups) {
+            this(experiment, description, trials, groups, List.of());
+        }
+    }
 
     private Report() {}
 
-    /** Reads every trial of the directory, in plan order. */
+    /**
+     * Reads every trial of the directory, in plan order. A damaged file is named in {@code damaged}
+     * and never stops the report: a trial whose trial.json is damaged cannot be placed in a table;
+     * one whose epochs.csv or confusion.csv is damaged keeps its row, without the damaged numbers.
+     */
     public static Results load(TrialStore store, String experiment, String description) {
-        List<TrialRecord> records = new ArrayList<>(store.readAll());
+        TrialStore.Scan scan = store.scan();
+        List<TrialStore.Damage> damaged = new ArrayList<>(scan.damaged());
+        List<TrialRecord> records = new ArrayList<>(scan.records());
         records.sort(Comparator.comparingInt(TrialRecord::planIndex).thenComparing(TrialRecord::trialId));
         List<TrialSummary> trials = new ArrayList<>();
         for (TrialRecord trial : records) {
-            trials.add(TrialSummary.of(new TrialResult(trial, store.readEpochs(trial.trialId()),
-                    store.readConfusion(trial.trialId(), DatasetShape.CLASS_NAMES))));
+            Optional<TrialStore.Damage> epochDamage = store.epochDamage(trial);
+            epochDamage.ifPresent(damaged::add);
+            List<EpochRecord> epochs = epochDamage.isPresent() ? List.of() : store.readEpochs(trial.trialId());
+            List<EpochConfusion> confusions;
+            try {
+                confusions = epochDamage.isPresent() ? List.of()
+                        : store.readConfusion(trial.trialId(), DatasetShape.CLASS_NAMES);
+            } catch (DamagedRecord e) {
+                damaged.add(new TrialStore.Damage(trial.trialId(), e.file(), e.problem()));
+                confusions = List.of();
+            }
+            trials.add(TrialSummary.of(new TrialResult(trial, epochs, confusions)));
         }
-        return new Results(experiment, description, trials, Group.of(trials));
+        return new Results(experiment, description, trials, Group.of(trials), List.copyOf(damaged));
+    }
+
+    /** One line per damaged file, saying what the report did without it. */
+    public static void warnDamaged(List<TrialStore.Damage> damaged, PrintStream warnings) {
+        for (TrialStore.Damage d : damaged) {
+            String name = d.file().getFileName().toString();
+            String effect = name.equals(TrialStore.TRIAL_JSON) ? "is left out of the tables"
+                    : name.equals(TrialStore.CONFUSION_CSV) ? "is in the tables without its confusion matrices"
+                    : "is in the tables without its epoch metrics";
+            String sweep = name.equals(TrialStore.CONFUSION_CSV) ? "" : "; the next sweep moves it aside and runs the trial again";
+            warnings.println("warning: damaged record " + d + "; trial " + d.trialId() + " " + effect + sweep);
+        }
     }
 
     /** Writes every derived file; a chart that cannot be drawn is reported on {@code warnings}, not fatal. */
@@ -80,6 +115,7 @@ public final class Report {
     }
 
     private static void write(TrialStore store, Results results, PrintStream warnings, DrawnCharts drawn) {
+        warnDamaged(results.damaged(), warnings);
         String experiment = results.experiment();
         String description = results.description();
         Path dir = store.resultsDir();

@@ -57,6 +57,15 @@ final class ReportMarkdown {
                 + "in [%s](%s) (mean and std per configuration) and [%s](%s) (per trial).%n%n", results.trials().size(),
                 completed, results.groups().size(), Report.COMPARISON_MD, Report.COMPARISON_MD, Report.SUMMARY_CSV,
                 Report.SUMMARY_CSV, Report.TRIALS_CSV, Report.TRIALS_CSV));
+        if (!results.damaged().isEmpty()) {
+            out.write("## Damaged records\n\nThese files could not be read; their numbers are missing below. "
+                    + "The next sweep moves a damaged trial.json or epochs.csv aside (`*"
+                    + dev.sweeprunner.records.TrialStore.DAMAGED_SUFFIX + "<time>`) and runs its trial again.\n\n");
+            for (var d : results.damaged()) {
+                out.write("- `" + d.file() + "`: " + d.problem() + "\n");
+            }
+            out.write("\n");
+        }
         if (!plotted) {
             out.write("Charts could not be drawn on the machine that made this report (see the runner's "
                     + "warning).\n\n");

@@ -9,6 +9,13 @@ import java.util.Locale;
  * not listed: every network ends with it. {@link #canonical()} is the form hashed into trial ids.
  */
 public sealed interface Layer {
+    /**
+     * The widest layer (channels or units) any network may have, given or sized: far above what
+     * a Fashion-MNIST network uses, low enough that a typo or a huge budget fails at plan time
+     * instead of allocating gigabytes.
+     */
+    int MAX_WIDTH = 65_536;
+
     String canonical();
 
     /** Conv, [BatchNorm], ReLU, [MaxPool when pool > 1], [Dropout when dropout > 0]. */

@@ -23,7 +23,7 @@ public final class LayerParser {
     static final long DEFAULT_PADDING = 0;
     private static final Set<String> CONV_KEYS = Set.of("conv", "kernel", "padding", "batch_norm", "pool", "dropout");
     private static final Set<String> DENSE_KEYS = Set.of("dense", "batch_norm", "dropout");
-    private static final ValueParser WIDTH = ValueParser.integer(1, 65_536);
+    private static final ValueParser WIDTH = ValueParser.integer(1, Layer.MAX_WIDTH);
 
     private LayerParser() {}
 
@@ -59,7 +59,7 @@ public final class LayerParser {
                 case "batch_norm" -> List.of(new Layer.BatchNorm());
                 case "flatten" -> List.of(new Layer.Flatten());
                 case "global_avg_pool" -> List.of(new Layer.GlobalAvgPool());
-                default -> throw SpecError.at(node.location(), path, "unknown layer '" + word
+                default -> throw SpecError.at(node.location(), path, "unknown layer '" + YamlNode.shortened(word)
                         + "' (expected relu, batch_norm, flatten, global_avg_pool or a map with conv, dense, dropout or max_pool)");
             };
         }

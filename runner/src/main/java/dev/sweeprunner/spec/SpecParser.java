@@ -15,7 +15,8 @@ public final class SpecParser {
     private static final Set<String> DATA_KEYS = Set.of("dir", "val_fraction", "val_size", "train_size", "split_seed",
             "normalize", "mean", "std");
     /** The name becomes a directory under results/, so keep it to portable file-name characters. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final int MAX_NAME_CHARS = 100;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private SpecParser() {}
 
@@ -28,9 +29,13 @@ public final class SpecParser {
         checkKeys(top, TOP_LEVEL_KEYS, "");
         String name = (String) requiredScalar(top, "name", "", ValueParser.text());
         YamlNode.Entry nameEntry = top.entries().get("name");
+        if (name.length() > MAX_NAME_CHARS) {
+            throw SpecError.at(nameEntry.value().location(), "name", "at most " + MAX_NAME_CHARS
+                    + " characters (it names the results directory), got " + name.length());
+        }
         if (!NAME.matcher(name).matches()) {
             throw SpecError.at(nameEntry.value().location(), "name",
-                    "must be letters, digits, '.', '_' or '-' (it names the results directory), got '" + name + "'");
+                    "must be letters, digits, '.', '_' or '-' (it names the results directory), got '" + YamlNode.shortened(name) + "'");
         }
         String description = top.entries().containsKey("description")
                 ? (String) scalar(top.entries().get("description").value(), "description", ValueParser.text())
@@ -63,7 +68,34 @@ public final class SpecParser {
             requireOneNetwork(merged, blockMap, path);
             blocks.add(new ExperimentSpec.GridBlock(i, blockMap.location(), List.copyOf(merged.values())));
         }
+        checkTrainingSplit(data, top.entries().get("data"), blocks);
         return new ExperimentSpec(name, description, file, data, blocks);
+    }
+
+    /**
+     * A holdout that leaves fewer training images than one batch would train on nothing (a NaN
+     * loss that once ended "completed"): refused here, naming the data key that made it so.
+     */
+    private static void checkTrainingSplit(DataSettings data, YamlNode.Entry dataEntry,
+            List<ExperimentSpec.GridBlock> blocks) {
+        int train = data.holdoutTrainCount(DataSettings.TRAIN_IMAGES, DataSettings.TRAIN_IMAGES);
+        for (ExperimentSpec.GridBlock block : blocks) {
+            List<ExperimentSpec.Located> batches = block.axes().stream().filter(a -> a.field() == TrialField.BATCH_SIZE)
+                    .flatMap(a -> a.values().stream()).toList();
+            boolean holdout = block.axes().stream().filter(a -> a.field() == TrialField.FOLDS)
+                    .flatMap(a -> a.values().stream()).anyMatch(v -> ((Number) v.value()).longValue() == 0)
+                    || block.axes().stream().noneMatch(a -> a.field() == TrialField.FOLDS);
+            long batch = batches.stream().mapToLong(v -> ((Number) v.value()).longValue()).max()
+                    .orElse(((Number) TrialField.BATCH_SIZE.defaultValue().orElseThrow()).longValue());
+            if (holdout && train < batch) {
+                YamlNode.Map map = (YamlNode.Map) dataEntry.value(); // the defaults leave 54,000 images
+                String key = List.of("train_size", "val_size", "val_fraction").stream()
+                        .filter(map.entries()::containsKey).findFirst().orElseThrow();
+                throw SpecError.at(map.entries().get(key).value().location(), "data." + key, "leaves " + train
+                        + " training image(s), fewer than one batch of " + batch + " (grid[" + block.index()
+                        + "] batch_size); lower val_size or raise train_size");
+            }
+        }
     }
 
     private static Map<TrialField, ExperimentSpec.Axis> parseAxes(YamlNode.Map map, String path) {

@@ -237,6 +237,12 @@ public final class Sweep {
         int neverStarted = 0;
         for (Trial trial : trials) {
             String label = String.format("[%d/%d] trial %s", trial.index() + 1, plan.trials().size(), trial.id());
+            Optional<TrialStore.Damage> damage = store.damage(trial.id());
+            if (damage.isPresent()) { // moved aside once claimed (TrialStore.moveAsideIfDamaged)
+                out.printf("%s: damaged record %s; it runs again%n", label, damage.get());
+                pending.add(trial);
+                continue;
+            }
             Optional<TrialRecord> earlier = store.read(trial.id()).filter(r -> r.configHash().equals(trial.configHash()));
             if (earlier.isEmpty()) {
                 if (retryFailed) {
@@ -404,6 +410,8 @@ public final class Sweep {
             }
             held.add(claim.get());
             try {
+                store.moveAsideIfDamaged(trial.id()).ifPresent(line -> out.printf("[%d/%d] trial %s: %s%n",
+                        trial.index() + 1, plan.trials().size(), trial.id(), line));
                 // another sweep may have finished it between our listing and our claim
                 Optional<TrialRecord> now = store.read(trial.id());
                 if (now.filter(r -> r.status() == TrialStatus.COMPLETED && r.configHash().equals(trial.configHash()))

@@ -4,6 +4,7 @@ import dev.sweeprunner.train.TrialRunner;
 import dev.sweeprunner.train.RecordingListener;
 import dev.sweeprunner.train.ProgressListener;
 import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.DamagedRecord;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
@@ -229,7 +230,12 @@ public final class WorkerRunner implements TrialRunner {
             return written.get().status();
         }
         TrialStatus status = stopping ? TrialStatus.INTERRUPTED : TrialStatus.FAILED;
-        List<EpochRecord> rows = store.readEpochs(trial.id());
+        List<EpochRecord> rows;
+        try {
+            rows = store.readEpochs(trial.id());
+        } catch (DamagedRecord e) { // a worker killed mid-row; the next sweep names it and moves it aside
+            rows = List.of();
+        }
         double seconds = rows.isEmpty() ? 0 : rows.get(rows.size() - 1).elapsedS();
         String tail;
         synchronized (stderrTail) {

@@ -154,6 +154,22 @@ class CliTest {
         assertFalse(r.err().contains("\tat "), name + ": no stack trace");
     }
 
+    /** --max-trials (plan and sweep): table1 has 7 trials. */
+    @ParameterizedTest(name = "--max-trials {0}")
+    @CsvSource({"5, 2, 'grid: expands to 7 trials (grid[1] alone to 4), over the limit of 5'",
+            "7, 0, ''", "0, 2, '--max-trials: must be at least 1, got 0'"})
+    void maxTrialsIsALimitOnTheGrid(String limit, int code, String message) {
+        Result plan = run("plan", repoFile("experiments/table1.yaml").toString(), "--max-trials", limit);
+        assertEquals(code, plan.code(), plan.err());
+        assertTrue(plan.err().contains(message), plan.err());
+        if (code != 0) {
+            Result sweep = run("sweep", repoFile("experiments/table1.yaml").toString(), "--max-trials", limit,
+                    "--results", dir.resolve("r").toString());
+            assertEquals(code, sweep.code(), sweep.err());
+            assertTrue(sweep.err().contains(message), sweep.err());
+        }
+    }
+
     @Test
     void gpuWithoutGpuIsAUserError() {
         Assumptions.assumeTrue(Engine.getInstance().getGpuCount() == 0, "this machine has a GPU");

@@ -9,6 +9,7 @@ import dev.sweeprunner.train.RecordingListener;
 import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.Shard;
 import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
 import dev.sweeprunner.records.TrialStore;
@@ -62,6 +63,9 @@ class SweepPolicyTest {
             ran.add(trial.id());
             TrialStatus status = script.apply(trial.index());
             TrialRecord started = RecordingListener.started(trial, "six", null);
+            try (TrialStore.EpochWriter rows = store.openEpochs(started)) { // the one epoch it says it ran
+                rows.append(new EpochRecord(trial.id(), 1, 0.5, 0.8, 0.5, 0.8, 0.5, 0.8, 0.001, 0.5, 0.5));
+            }
             store.write(started.finished(status, 1, 0.5, Instant.now().toString(),
                     status == TrialStatus.COMPLETED ? null : "scripted " + status.csvName()));
             return status;
@@ -125,6 +129,31 @@ class SweepPolicyTest {
         }, new ReportingSweepListener(out)).run(plan(), options().workers(2).build());
         assertEquals(List.of("finishInput", "finishInput", "close, report written: true",
                 "close, report written: true"), events, "a worker exits while the report is written");
+    }
+
+    /** A damaged trial is named, its files move aside (nothing is overwritten), and it runs again. */
+    @Test
+    void damagedTrialsAreMovedAsideAndRunAgain() throws Exception {
+        sweep(options().build(), i -> TrialStatus.COMPLETED);
+        ran.clear();
+        TrialStore store = new TrialStore(options().build().resultsDir());
+        String broken = plan().trials().get(2).id();
+        Path json = store.trialDir(broken).resolve(TrialStore.TRIAL_JSON);
+        Files.writeString(json, "{\"trial_id\": ");
+        String before = log.toString(StandardCharsets.UTF_8);
+
+        Sweep.Outcome again = sweep(options().build(), i -> TrialStatus.COMPLETED);
+        assertEquals(List.of(broken), ran, "only the damaged trial runs again");
+        assertEquals(new Sweep.Outcome(1, 0, 0, 0, 5, 0), again);
+        String said = log.toString(StandardCharsets.UTF_8).substring(before.length());
+        assertTrue(said.contains(json + ": not valid JSON"), said);
+        assertTrue(said.contains("moved aside: trial.json.damaged-"), said);
+        try (var files = Files.list(store.trialDir(broken))) {
+            List<String> names = files.map(f -> f.getFileName().toString()).sorted().toList();
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("trial.json.damaged-")), names.toString());
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("epochs.csv.damaged-")), names.toString());
+        }
+        assertTrue(store.damage(broken).isEmpty(), "the rerun wrote a sound record");
     }
 
     @Test

@@ -85,6 +85,29 @@ class SweepTest {
         assertEquals(List.of(4, 3, 1, 2, 0), Sweep.startOrder(plan.trials(), 2).stream().map(Trial::index).toList());
     }
 
+    /**
+     * An epoch without one whole training batch has a NaN loss: the trial is diverged, never
+     * completed. (val_fraction 0.999 leaves 60 of Fashion-MNIST's 60,000 images, enough to plan a
+     * batch of 32; of the tiny data set's 400 it leaves none.)
+     */
+    @Test
+    void anEpochThatTrainedOnNothingIsDivergedNotCompleted() {
+        Path results = dir.resolve("nothing");
+        Plan plan = plan("""
+                name: nothing
+                data: {val_fraction: 0.999}
+                defaults: {epochs: 1, batch_size: 32}
+                grid:
+                  - {arch: fcn, budget: 10000}
+                """);
+        Sweep.Outcome outcome = sweep(plan, Sweep.Options.builder(results).workers(0).build());
+        assertEquals(new Sweep.Outcome(0, 1, 0, 0, 0, 0), outcome);
+        TrialRecord trial = new TrialStore(results).readAll().get(0);
+        assertEquals(TrialStatus.DIVERGED, trial.status());
+        assertTrue(trial.error().contains("training loss is NaN at the end of the epoch (0 images trained on)"),
+                trial.error());
+    }
+
     @Test
     void writesEveryRecordAndResumesWithoutDuplicates() throws IOException {
         Path results = dir.resolve("tiny");
