@@ -10,6 +10,7 @@ import dev.sweeprunner.records.Provenance;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
 import dev.sweeprunner.spec.DatasetShape;
+import dev.sweeprunner.spec.Families;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -75,7 +76,7 @@ final class ReportHtml {
 
     /** Everything the page shows; field names are what report.js reads. */
     record Page(String experiment, String description, String chartLibrary, int trials, int completed,
-            List<String> classes, Table overview, List<FamilyTable> comparisons, Table folds,
+            List<String> classes, Table overview, List<FamilyTable> comparisons, Table folds, Table neighbours,
             List<Family> accuracy, List<CurveChoice> curveMetrics, List<Curve> curves, List<F1Row> f1,
             List<Confusion> confusions, Table trialTable) {}
 
@@ -122,10 +123,10 @@ final class ReportHtml {
         List<Group> groups = results.groups();
         List<String> families = families(groups);
         List<FamilyTable> comparisons = families.stream()
-                .map(f -> new FamilyTable(f.toUpperCase(Locale.ROOT),
+                .map(f -> new FamilyTable(Families.title(f),
                         ComparisonTable.table(ComparisonTable.family(groups, f))))
                 .toList();
-        List<Family> accuracy = families.stream().map(f -> new Family(f.toUpperCase(Locale.ROOT),
+        List<Family> accuracy = families.stream().map(f -> new Family(Families.title(f),
                 ComparisonTable.family(groups, f).stream().sorted(Comparator.comparingLong(g -> g.first().params()))
                         .map(ReportHtml::point).toList())).toList();
         List<CurveChoice> curveMetrics = CURVE_METRICS.stream().map(m -> new CurveChoice(m.key(), m.label()))
@@ -144,15 +145,14 @@ final class ReportHtml {
                 .filter(t -> t.trial().status() == TrialStatus.COMPLETED).count();
         return new Page(results.experiment(), results.description(), "Chart.js " + chartJsVersion(),
                 results.trials().size(), completed, DatasetShape.CLASS_NAMES, ReportMarkdown.overview(groups),
-                comparisons, Tables.folds(groups), accuracy, curveMetrics, curves, f1Rows(groups), confusions,
+                comparisons, Tables.folds(groups), Neighbours.table(Neighbours.of(groups), groups), accuracy,
+                curveMetrics, curves, f1Rows(groups), confusions,
                 trialTable(results.trials(), groups));
     }
 
-    /** Architecture families in plan order, as the report groups them (by {@code arch}). */
+    /** Architecture families present, in the registry's report order (see {@link Families}). */
     static List<String> families(List<Group> groups) {
-        LinkedHashSet<String> families = new LinkedHashSet<>();
-        groups.forEach(g -> families.add(g.first().setting("arch")));
-        return List.copyOf(families);
+        return Families.inReportOrder(groups.stream().map(g -> g.first().setting("arch")).toList());
     }
 
     private static Point point(Group g) {
@@ -168,7 +168,7 @@ final class ReportHtml {
         for (CurveMetric m : CURVE_METRICS) {
             values.put(m.key(), epochs.stream().map(e -> number(m.value().applyAsDouble(e))).toList());
         }
-        return new Curve(t.trial().trialId(), t.trial().setting("arch").toUpperCase(Locale.ROOT),
+        return new Curve(t.trial().trialId(), Families.title(t.trial().setting("arch")),
                 groupOf.getOrDefault(t.trial().trialId(), ""), label(t.trial()),
                 t.trial().status().csvName(), epochs.stream().map(EpochRecord::epoch).toList(), values);
     }
@@ -188,7 +188,7 @@ final class ReportHtml {
             if (stats.stream().allMatch(s -> Double.isNaN(s.mean()))) {
                 continue;
             }
-            rows.add(new F1Row(g.id(), g.first().setting("arch").toUpperCase(Locale.ROOT), g.first().network(),
+            rows.add(new F1Row(g.id(), Families.title(g.first().setting("arch")), g.first().network(),
                     g.n(), stats.stream().map(s -> number(s.mean())).toList(),
                     stats.stream().map(s -> number(s.std())).toList(), number(g.stats(Metric.MACRO_F1).mean())));
         }
@@ -247,7 +247,7 @@ final class ReportHtml {
         Map<String, String> groupOf = groupOf(groups);
         for (TrialSummary t : trials) {
             TrialRecord r = t.trial();
-            List<String> row = new ArrayList<>(List.of(r.trialId(), r.setting("arch").toUpperCase(Locale.ROOT),
+            List<String> row = new ArrayList<>(List.of(r.trialId(), Families.title(r.setting("arch")),
                     String.format(Locale.ROOT, "%,d", r.params()), r.network()));
             settings.forEach(key -> row.add(r.setting(key)));
             double acc = t.value(Metric.TEST_ACC);

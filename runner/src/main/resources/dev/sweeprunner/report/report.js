@@ -267,6 +267,10 @@
     document.getElementById('folds-section').hidden = false;
     document.getElementById('folds').appendChild(sortableTable(data.folds));
   }
+  if (data.neighbours.rows.length > 0) {
+    document.getElementById('neighbours-section').hidden = false;
+    document.getElementById('neighbours').appendChild(sortableTable(data.neighbours));
+  }
 
   if (data.accuracy.some(f => f.points.length > 0)) {
     accuracyChart('accuracy-params', 'params', 'trainable parameters', true);
