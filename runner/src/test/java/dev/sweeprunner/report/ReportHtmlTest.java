@@ -75,8 +75,8 @@ class ReportHtmlTest {
         assertEquals(100 * Stats.of(List.of(0.80, 0.82, 0.87)).std(), cnn.get("accStd").asDouble(), 1e-9);
         assertEquals(3, cnn.get("n").asInt());
         assertTrue(family(data, "FCN").get("points").get(0).get("accStd").isNull(), "n = 1 has no spread");
-        assertEquals(List.of("CNN", "FCN"), data.get("comparisons").findValuesAsText("family"),
-                "families in plan order, as the report groups them");
+        assertEquals(List.of("FCN", "CNN"), data.get("comparisons").findValuesAsText("family"),
+                "families in the registry's report order, as comparison.md lists them");
         assertEquals(4, data.get("curves").size(), "the failed trial has no epochs to draw");
         assertEquals(5, data.get("confusions").size(), "CNN: last (= best); FCN: last and best");
         JsonNode trialTable = data.get("trialTable");
