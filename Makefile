@@ -1,8 +1,14 @@
-# make build | sweep [EXP=experiments/x.yaml] [ARGS="--epochs 2"] | report [DIR=results/x] | test | data | info | clean
+# make build | sweep [EXP=experiments/x.yaml] [ARGS="epochs=2"] | demo | report [DIR=results/x] | test | data | info | clean
 SHELL := /bin/bash
 EXP ?= experiments/table1.yaml
 DIR ?= results/table1
 ARGS ?=
+# A committed reference run to compare with (--against): by default results/reference/<name> of
+# the experiment file or results directory, when there is one. REF=DIR picks another (e.g.
+# results/study-a-table1, seeds 1-3 of table1's configurations, which shows a spread over seeds).
+REF ?=
+SWEEP_REF = $(or $(REF),$(wildcard results/reference/$(basename $(notdir $(EXP)))))
+REPORT_REF = $(or $(REF),$(if $(findstring results/reference/,$(DIR)),,$(wildcard results/reference/$(notdir $(DIR)))))
 JAR := runner/target/runner.jar
 MVN := mvn -B -q
 # Offline: DJL must load its natives from the jar, never download them. This JVM plans,
@@ -42,10 +48,10 @@ data: $(JAR) dataset
 	$(JAVA) data
 
 sweep: $(JAR) dataset fonts
-	$(JAVA) sweep $(EXP) $(ARGS)
+	$(JAVA) sweep $(EXP) $(if $(SWEEP_REF),--against $(SWEEP_REF)) $(ARGS)
 
 report: $(JAR) fonts
-	$(JAVA) report $(DIR) $(ARGS)
+	$(JAVA) report $(DIR) $(if $(REPORT_REF),--against $(REPORT_REF)) $(ARGS)
 
 plan: $(JAR)
 	$(JAVA) plan $(EXP) $(ARGS)

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
@@ -97,10 +98,14 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    AgainstOption against;
+
     @Override
     public Integer call() {
         ExperimentSpec spec = SpecParser.parse(file);
         Plan plan = Planner.plan(spec, CliOverrides.of(epochs, trainLimit));
+        Optional<AgainstOption.Reference> reference = against.load();
         TrialFilter selection = TrialFilter.parse(only);
         selection.select(plan.trials()); // a selection that matches nothing is a user error before anything starts
         if (maxFailures != null && maxFailures < 1) {
@@ -146,7 +151,7 @@ final class SweepCommand implements Callable<Integer> {
                         () -> FashionMnist.load(dataDir.get(), true), progress == null ? List.of() : List.of(progress))
                 : (p, store, progress, running) -> new WorkerRunner(workerCommand(dataDir.get(), dir, running),
                         classArchive, store, spec.name(), System.out, progress),
-                new ReportingSweepListener(System.out));
+                new ReportingSweepListener(System.out, reference));
         Sweep.Outcome outcome = sweep.run(plan, options);
         System.out.println("Done: " + outcome);
         return outcome.failed() > 0 ? Main.EXIT_FAILURE : 0;
