@@ -23,9 +23,6 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "plan", description = "Validate an experiment, expand its grid and size every network (no training).")
 final class PlanCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "experiment YAML")
-    Path file;
-
     @Option(names = "--json", description = "print a JSON array of trials")
     boolean json;
 
@@ -39,9 +36,13 @@ final class PlanCommand implements Callable<Integer> {
             + "settings (repeatable; as sweep --only)")
     List<String> only = List.of();
 
+    @picocli.CommandLine.Mixin
+    ExperimentArgs experiment;
+
     @Override
     public Integer call() throws Exception {
-        Plan whole = Planner.plan(SpecParser.parse(file), CliOverrides.of(epochs, trainLimit));
+        Plan whole = Planner.plan(SpecParser.parse(experiment.file, experiment.overrides()),
+                CliOverrides.of(epochs, trainLimit));
         Plan plan = new Plan(whole.spec(), TrialFilter.parse(only).select(whole.trials()), whole.collapsedDuplicates());
         if (json) {
             List<Map<String, Object>> rows = new ArrayList<>();

@@ -36,9 +36,6 @@ final class SweepCommand implements Callable<Integer> {
     /** DJL sets PyTorch's intra-op threads from this property when its engine starts. */
     private static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
 
-    @Parameters(paramLabel = "FILE", description = "experiment YAML")
-    Path file;
-
     @Option(names = "--results", paramLabel = "DIR", description = "this experiment's results directory (default results/<name>)")
     Path results;
 
@@ -101,9 +98,12 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     AgainstOption against;
 
+    @Mixin
+    ExperimentArgs experiment;
+
     @Override
     public Integer call() {
-        ExperimentSpec spec = SpecParser.parse(file);
+        ExperimentSpec spec = SpecParser.parse(experiment.file, experiment.overrides());
         Plan plan = Planner.plan(spec, CliOverrides.of(epochs, trainLimit));
         Optional<AgainstOption.Reference> reference = against.load();
         TrialFilter selection = TrialFilter.parse(only);
@@ -164,9 +164,11 @@ final class SweepCommand implements Callable<Integer> {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true", "-Djava.awt.headless=true",
                 "-D" + THREADS_PROPERTY + "=" + perWorker,
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), WorkerCommand.NAME, file.toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), WorkerCommand.NAME,
+                experiment.file.toString(),
                 "--results", resultsDir.toString(), "--device", device.name().toLowerCase(Locale.ROOT),
                 "--data-dir", dataDir.toString()));
+        command.addAll(experiment.texts); // checked here already; the worker must plan the same trials
         if (epochs != null) {
             command.addAll(List.of("--epochs", epochs.toString()));
         }

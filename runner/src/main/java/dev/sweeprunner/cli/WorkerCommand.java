@@ -29,9 +29,6 @@ import picocli.CommandLine.Parameters;
 final class WorkerCommand implements Callable<Integer> {
     static final String NAME = "worker";
 
-    @Parameters(paramLabel = "FILE")
-    Path file;
-
     @Option(names = "--results", required = true)
     Path results;
 
@@ -47,6 +44,9 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--data-dir", required = true)
     Path dataDir;
 
+    @picocli.CommandLine.Mixin
+    ExperimentArgs experiment;
+
     @Override
     public Integer call() throws Exception {
         // stdout is the protocol channel: everything else, ours or a library's, goes to stderr
@@ -57,7 +57,8 @@ final class WorkerCommand implements Callable<Integer> {
         Executor ownThread = task -> new Thread(task, "worker-preload").start();
         CompletableFuture<FashionMnist> files = CompletableFuture.supplyAsync(() -> FashionMnist.load(dataDir, true), ownThread);
         CompletableFuture.runAsync(Engine::getInstance, ownThread);
-        Plan plan = Planner.plan(SpecParser.parse(file), CliOverrides.of(epochs, trainLimit));
+        Plan plan = Planner.plan(SpecParser.parse(experiment.file, experiment.overrides()),
+                CliOverrides.of(epochs, trainLimit));
         InProcessRunner runner = new InProcessRunner(plan, new TrialStore(results), System.err, device,
                 files::join, List.of(WorkerLoop.progressReporter(protocol)));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
