@@ -70,6 +70,16 @@ class AgainstReferenceTest {
         assertEquals(expected, actual);
     }
 
+    /** The fixtures' CNN seed 2 and FCN against all of them: one matched row with a spread, one without. */
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(dev.sweeprunner.Golden.CommaDecimalLocale.class)
+    void csvFormatIsSealed(@TempDir Path dir) throws Exception {
+        List<TrialSummary> all = ReportFixtures.summaries();
+        AgainstReference.write(dir, Path.of("ref"),
+                AgainstReference.rows(Group.of(List.of(all.get(1), all.get(3))), Group.of(all)));
+        dev.sweeprunner.Golden.assertMatches(AgainstReference.CSV, Files.readString(dir.resolve(AgainstReference.CSV)));
+    }
+
     @Test
     void writesMarkdownInPercentAndCsvInFractions(@TempDir Path dir) throws Exception {
         AgainstReference.write(dir, Path.of("results/reference/x"),
