@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * No Docker engine runs where we build, so the image is checked by reading it: its versions agree
@@ -87,18 +89,109 @@ class DockerImageTest {
         assertTrue(Files.isExecutable(entrypoint));
         String script = Files.readString(entrypoint);
         assertTrue(script.contains("unset PYTORCH_LIBRARY_PATH"), "falls back to the CPU natives without a GPU");
-        assertTrue(script.contains("exec java -XX:TieredStopAtLevel=1 -jar /opt/runner/runner.jar"));
+        assertTrue(script.contains("RUNNER_JAR=${RUNNER_JAR:-/opt/runner/runner.jar}"));
+        assertTrue(script.contains("-XX:TieredStopAtLevel=1 -jar \"$RUNNER_JAR\""));
     }
 
+    /**
+     * Any uid: the entrypoint puts HOME, caches and temporary files under $TMPDIR (docker/entrypoint-check.sh
+     * runs it as another uid), the image sets nothing that points elsewhere, and no JVM option goes
+     * through JAVA_TOOL_OPTIONS (every worker would print it).
+     */
     @Test
-    void kubernetesManifestRunsTheDocumentedImageAndCommand() throws IOException {
+    void theImageRunsAsAnyUidWithTheDataBakedIn() throws IOException {
+        String dockerfile = Files.readString(repo("docker/Dockerfile"));
+        String script = Files.readString(repo("docker/entrypoint.sh"));
+        for (String variable : List.of("HOME", "DJL_CACHE_DIR", "ENGINE_CACHE_DIR", "SWEEPRUNNER_CACHE_DIR")) {
+            assertTrue(script.contains("export " + variable + "=\"$"), variable + " is set by the entrypoint");
+            assertFalse(dockerfile.contains(variable + "="), variable + " is not fixed by the image");
+        }
+        assertTrue(script.contains("scratch=\"$TMPDIR/sweeprunner-$(id -u)\""), "per-uid scratch under $TMPDIR");
+        assertTrue(script.contains("-Duser.home=\"$HOME\" -Djava.io.tmpdir=\"$TMPDIR\""));
+        assertFalse(dockerfile.contains("JAVA_TOOL_OPTIONS") || script.contains("JAVA_TOOL_OPTIONS="));
+        assertFalse(dockerfile.contains("chown"), "nothing in the image needs to belong to its user");
+        // results/ (a volume): writable by any uid when nothing is mounted there
+        assertTrue(dockerfile.contains("mkdir -p /work/results && chmod 1777 /work/results"));
+
+        // the data set: fetched and verified by the runner at build time, decompressed, read-only
+        assertTrue(dockerfile.contains("java -Dai.djl.offline=true -jar /tmp/runner.jar data \\"));
+        assertTrue(dockerfile.contains("data --data-dir data/fashion-mnist"), "verified again after gunzip");
+        assertTrue(dockerfile.contains("chmod 0444 data/fashion-mnist/* && chmod 0555 data/fashion-mnist"));
+        assertTrue(dockerfile.contains("COPY --from=data /fetch/data/fashion-mnist " + BAKED_DATA));
+        assertTrue(dockerfile.contains("FASHION_MNIST_DIR=" + BAKED_DATA));
+        assertTrue(script.contains("FASHION_MNIST_DIR:-" + BAKED_DATA));
+
+        // the commit it was built from: build arguments read by the provenance code
+        for (String variable : List.of("SWEEPRUNNER_GIT_COMMIT", "SWEEPRUNNER_GIT_DIRTY")) {
+            assertTrue(dockerfile.contains("ARG " + variable + "\n"), variable + " build argument");
+            assertTrue(dockerfile.contains(variable + "=${" + variable + "}"), variable + " kept in the image");
+        }
+        assertEquals("SWEEPRUNNER_GIT_COMMIT", dev.sweeprunner.train.RunEnvironment.COMMIT_VARIABLE);
+        assertEquals("SWEEPRUNNER_GIT_DIRTY", dev.sweeprunner.train.RunEnvironment.DIRTY_VARIABLE);
+        String makefile = Files.readString(repo("Makefile"));
+        assertTrue(makefile.contains("--build-arg SWEEPRUNNER_GIT_COMMIT=\"$$(git rev-parse HEAD)\""));
+        assertTrue(makefile.contains("--build-arg SWEEPRUNNER_GIT_DIRTY="));
+        assertTrue(makefile.contains("--user \"$$(id -u):$$(id -g)\""), "docker-sweep runs as the caller");
+    }
+
+    static final String BAKED_DATA = "/opt/fashion-mnist";
+
+    static List<JsonNode> yamlDocuments(String file) throws IOException {
         List<JsonNode> docs = new ArrayList<>();
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-        try (var it = yaml.readerFor(JsonNode.class).readValues(repo("docker/k8s-indexed-job.yaml").toFile())) {
+        try (var it = yaml.readerFor(JsonNode.class).readValues(repo(file).toFile())) {
             while (it.hasNext()) {
                 docs.add((JsonNode) it.next());
             }
         }
+        return docs;
+    }
+
+    /** The image's user id (useradd --uid N in the Dockerfile). */
+    static int imageUid() throws IOException {
+        Matcher m = Pattern.compile("useradd [^\\n]*--uid (\\d+)").matcher(Files.readString(repo("docker/Dockerfile")));
+        assertTrue(m.find(), "the Dockerfile creates its user with a fixed uid");
+        return Integer.parseInt(m.group(1));
+    }
+
+    /**
+     * Both Kubernetes Jobs: the image's user and group, fsGroup so that a fresh (root-owned) volume
+     * is writable, a read-only root filesystem with results/ and /tmp mounted (nothing else is
+     * written), and the baked data set used as it is: no init step, download or data mount.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"docker/k8s-indexed-job.yaml", "docker/k8s-report-job.yaml"})
+    void kubernetesPodsWriteOnlyTheirVolumesAndShareTheBakedData(String file) throws IOException {
+        JsonNode job = yamlDocuments(file).stream().filter(d -> d.path("kind").asText().equals("Job"))
+                .findFirst().orElseThrow();
+        JsonNode pod = job.path("spec").path("template").path("spec");
+        JsonNode security = pod.path("securityContext");
+        int uid = imageUid();
+        assertEquals(uid, security.path("runAsUser").asInt(-1), "runAsUser");
+        assertEquals(uid, security.path("runAsGroup").asInt(-1), "runAsGroup");
+        assertEquals(uid, security.path("fsGroup").asInt(-1), "fsGroup: the volume is made writable for the group");
+        assertTrue(security.path("runAsNonRoot").asBoolean());
+        assertTrue(pod.path("initContainers").isMissingNode(), "no per-pod provisioning step");
+        assertEquals(1, pod.path("containers").size());
+        JsonNode container = pod.path("containers").get(0);
+        assertTrue(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean());
+        Map<String, String> mounts = new HashMap<>();
+        container.path("volumeMounts").forEach(m -> mounts.put(m.path("mountPath").asText(), m.path("name").asText()));
+        assertEquals(Map.of("/work/results", "results", "/tmp", "scratch"), mounts);
+        Map<String, JsonNode> volumes = new HashMap<>();
+        pod.path("volumes").forEach(v -> volumes.put(v.path("name").asText(), v));
+        assertEquals("sweeprunner-results", volumes.get("results").path("persistentVolumeClaim").path("claimName").asText());
+        assertFalse(volumes.get("scratch").path("emptyDir").isMissingNode(), "/tmp is per-pod scratch");
+        container.path("env").forEach(e -> assertFalse(e.path("name").asText().equals("FASHION_MNIST_DIR")
+                || e.path("name").asText().equals("FASHION_MNIST_URL"), "the baked data set is used"));
+        container.path("args").forEach(a -> assertFalse(a.asText().equals("data") || a.asText().startsWith("--data-dir")
+                || a.asText().startsWith("--base-url"), "no download: " + a));
+        assertEquals(IMAGE, container.path("image").asText());
+    }
+
+    @Test
+    void kubernetesManifestRunsTheDocumentedImageAndCommand() throws IOException {
+        List<JsonNode> docs = yamlDocuments("docker/k8s-indexed-job.yaml");
         JsonNode job = docs.stream().filter(d -> d.path("kind").asText().equals("Job")).findFirst().orElseThrow();
         JsonNode spec = job.path("spec");
         assertEquals("Indexed", spec.path("completionMode").asText());
@@ -111,7 +204,6 @@ class DockerImageTest {
         assertEquals("SWEEP_SHARD_COUNT", count.path("name").asText());
         assertEquals(spec.path("completions").asText(), count.path("value").asText(), "count = completions");
         assertEquals(1, container.path("resources").path("limits").path("nvidia.com/gpu").asInt());
-        assertEquals("/work/results", container.path("volumeMounts").get(0).path("mountPath").asText());
         assertTrue(docs.stream().anyMatch(d -> d.path("kind").asText().equals("PersistentVolumeClaim")));
 
         String scaleDoc = Files.readString(repo("docs/scale.md"));

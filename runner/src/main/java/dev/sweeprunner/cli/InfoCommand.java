@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.util.cuda.CudaUtils;
 import dev.sweeprunner.records.Provenance;
 import dev.sweeprunner.train.DeviceChoice;
+import dev.sweeprunner.train.GpuProbe;
 import dev.sweeprunner.train.RunEnvironment;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,9 +24,11 @@ final class InfoCommand implements Callable<Integer> {
         System.out.println("DJL:           " + p.djlVersion());
         System.out.println("engine:        " + p.engine() + " " + p.pytorchVersion());
         System.out.println("GPUs:          " + engine.getGpuCount()
-                + (CudaUtils.hasCuda() ? " (CUDA " + CudaUtils.getCudaVersionString() + ")" : " (no usable CUDA runtime and driver)"));
+                + (CudaUtils.hasCuda() ? " (CUDA " + GpuProbe.cudaVersion(CudaUtils.getCudaVersion()) + ")" : " (no usable CUDA runtime and driver)"));
         System.out.println("threads:       " + p.intraOpThreads() + " intra-op, " + p.cores() + " cores");
-        System.out.println("device:        " + p.device());
+        System.out.println("device:        " + p.device() + (p.gpu() == null ? "" : " = " + p.gpu().name() + " (physical "
+                + p.gpu().visibleDevice() + ", driver " + p.gpu().driver() + ", compute " + p.gpu().computeCapability()
+                + ", " + p.gpu().tf32() + ", cudnn benchmark " + (p.gpu().cudnnBenchmark() ? "on" : "off") + ")"));
         System.out.println("JVM:           " + p.jvm());
         System.out.println("OS / CPU:      " + p.os() + " / " + p.cpu());
         System.out.println("offline mode:  " + System.getProperty(RunEnvironment.OFFLINE_PROPERTY));

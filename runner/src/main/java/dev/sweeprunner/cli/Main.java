@@ -7,23 +7,31 @@ import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point: exit 0 on success, 2 on a user error (one line, no stack trace), 1 otherwise. */
+/**
+ * Entry point: exit 0 on success, 2 on a user error (one line, no stack trace), 3 when a sweep
+ * left trials to another live sweep, 1 otherwise.
+ */
 // INHERIT gives every command --help and --version, so `runner sweep --help` prints the sweep's options
 @Command(name = "runner", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
         description = "Sizes small networks to parameter budgets, trains them with DJL/PyTorch, writes CSV and tables.",
-        subcommands = {PlanCommand.class, SweepCommand.class, ReportCommand.class, DataCommand.class,
+        subcommands = {PlanCommand.class, SweepCommand.class, ReportCommand.class, CompareCommand.class, DataCommand.class,
             InfoCommand.class, EvaluateCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USER_ERROR = 2;
     public static final int EXIT_FAILURE = 1;
+    /**
+     * A sweep that skipped trials because another live sweep was running them: nothing failed,
+     * but this sweep's results are not all there yet. Not 2: nothing is wrong with the input.
+     */
+    public static final int EXIT_INCOMPLETE = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: plan, sweep, report, evaluate, data, info or help");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: plan, sweep, report, compare, evaluate, data, info or help");
     }
 
     public static void main(String[] args) {

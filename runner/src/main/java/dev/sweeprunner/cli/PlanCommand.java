@@ -3,14 +3,10 @@ package dev.sweeprunner.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sweeprunner.plan.Plan;
-import dev.sweeprunner.plan.PlanOverrides;
-import dev.sweeprunner.plan.Planner;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.plan.TrialFilter;
-import dev.sweeprunner.train.TrainingLoop;
-import dev.sweeprunner.spec.SpecParser;
+import dev.sweeprunner.train.Evaluator;
 import dev.sweeprunner.spec.TrialField;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,30 +15,23 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "plan", description = "Validate an experiment, expand its grid and size every network (no training).")
 final class PlanCommand implements Callable<Integer> {
+    @Mixin
+    PlanOptions planning;
+
     @Option(names = "--json", description = "print a JSON array of trials")
     boolean json;
-
-    @Option(names = "--epochs", description = "override every trial's epochs")
-    Integer epochs;
-
-    @Option(names = "--train-limit", description = "train on the first N training images")
-    Integer trainLimit;
 
     @Option(names = "--only", paramLabel = "KEY=VALUE[,VALUE]", description = "show only the trials with these "
             + "settings (repeatable; as sweep --only)")
     List<String> only = List.of();
 
-    @picocli.CommandLine.Mixin
-    ExperimentArgs experiment;
-
     @Override
     public Integer call() throws Exception {
-        Plan whole = Planner.plan(SpecParser.parse(experiment.file, experiment.overrides()),
-                CliOverrides.of(epochs, trainLimit));
+        Plan whole = planning.plan(planning.spec());
         Plan plan = new Plan(whole.spec(), TrialFilter.parse(only).select(whole.trials()), whole.collapsedDuplicates());
         if (json) {
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -54,7 +43,7 @@ final class PlanCommand implements Callable<Integer> {
                 row.put("params", trial.params());
                 row.put("network", trial.network().describe());
                 row.put("widths", trial.network().widths());
-                row.put("eval_batch", TrainingLoop.evalBatchSize(trial.network()));
+                row.put("eval_batch", Evaluator.batchSize(trial.network()));
                 row.putAll(trial.config().toMap());
                 row.put("config_hash", trial.configHash());
                 rows.add(row);

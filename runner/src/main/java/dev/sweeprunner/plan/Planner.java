@@ -1,9 +1,10 @@
 package dev.sweeprunner.plan;
 
 import dev.sweeprunner.spec.ConfigHash;
-import dev.sweeprunner.spec.Arch;
 import dev.sweeprunner.spec.DataSettings;
 import dev.sweeprunner.spec.ExperimentSpec;
+import dev.sweeprunner.spec.Families;
+import dev.sweeprunner.spec.Family;
 import dev.sweeprunner.spec.ExperimentSpec.Located;
 import dev.sweeprunner.spec.Layer;
 import dev.sweeprunner.spec.Normalization;
@@ -94,18 +95,22 @@ public final class Planner {
                 data.valSize(), data.trainSize());
     }
 
-    /** Explicit networks name their own family: any conv layer makes a CNN. */
-    private static Optional<Arch> derivedArch(Map<TrialField, Object> values) {
+    /** Explicit networks name their own family: the first that claims their layers (any conv layer makes a CNN). */
+    private static Optional<Family> derivedArch(Map<TrialField, Object> values) {
+        return explicitLayers(values).map(layers -> Families.describing(layers).orElseThrow(
+                () -> new IllegalStateException("no registered family describes " + layers)));
+    }
+
+    /** The layers of a preset, {@code hidden:} widths (dense layers) or a layer list; empty for a budget. */
+    @SuppressWarnings("unchecked")
+    private static Optional<List<Layer>> explicitLayers(Map<TrialField, Object> values) {
         if (values.get(TrialField.PRESET) instanceof Preset preset) {
-            return Optional.of(preset.family());
+            return Optional.of(preset.layers());
         }
-        if (values.containsKey(TrialField.HIDDEN)) {
-            return Optional.of(Arch.FCN);
+        if (values.get(TrialField.HIDDEN) instanceof List<?> widths) {
+            return Optional.of(((List<Integer>) widths).stream().<Layer>map(Layer.Dense::new).toList());
         }
-        if (values.get(TrialField.LAYERS) instanceof List<?> layers) {
-            return Optional.of(layers.stream().anyMatch(Layer.Conv.class::isInstance) ? Arch.CNN : Arch.FCN);
-        }
-        return Optional.empty();
+        return Optional.ofNullable((List<Layer>) values.get(TrialField.LAYERS));
     }
 
     private static Network network(TrialConfig config, Map<TrialField, Located> combination) {
@@ -115,26 +120,51 @@ public final class Planner {
         Located archGiven = combination.get(TrialField.ARCH);
         if (way != TrialField.BUDGET && archGiven != null && archGiven.value() != config.arch()) {
             throw SpecError.at(archGiven.location(), archGiven.path(), "this " + way.key() + " makes a "
-                    + config.arch().yamlName() + ", not a " + ((Arch) archGiven.value()).yamlName()
+                    + config.arch().yamlName() + ", not a " + ((Family) archGiven.value()).yamlName()
                     + " (leave arch out: it follows from the layers)");
         }
         try {
-            if (way == TrialField.BUDGET) {
-                return Sizing.size(config.arch(), config.depth(), config.batchNorm(), config.budget())
-                        .toNetwork(config.dropout());
-            }
-            if (way == TrialField.PRESET) {
-                Preset preset = config.preset().orElseThrow();
-                return Network.of(preset.family(), preset.layers(), preset.yamlName());
-            }
-            if (way == TrialField.HIDDEN) {
-                List<Integer> widths = config.hidden().orElseThrow();
-                return NetShape.fcn(widths, config.batchNorm()).toNetwork(config.dropout());
-            }
-            List<Layer> layers = config.layers().orElseThrow();
-            return Network.of(config.arch(), layers, Network.autoLabel(layers));
+            return network(config);
         } catch (Sizing.Impossible | Network.Invalid e) {
             throw SpecError.at(where.location(), where.path(), e.getMessage());
         }
+    }
+
+    /**
+     * The trial's network from its resolved config alone (a pure function: a worker JVM rebuilds
+     * its trial's network with it from the config the sweep sends). Throws {@link Sizing.Impossible}
+     * or {@link Network.Invalid} when the config asks for a network that cannot be built.
+     */
+    public static Network network(TrialConfig config) {
+        TrialField way = TrialField.NETWORK_CHOICES.stream().filter(config.values()::containsKey).findFirst()
+                .orElseThrow(() -> new IllegalStateException("a resolved config names its network"));
+        if (way == TrialField.BUDGET) {
+            return NetworkFamily.of(config.arch()).size(config.depth(), config.batchNorm(), config.dropout(),
+                    config.budget());
+        }
+        if (way == TrialField.PRESET) {
+            Preset preset = config.preset().orElseThrow();
+            return Network.of(preset.layers(), preset.yamlName());
+        }
+        if (way == TrialField.HIDDEN) {
+            List<Integer> widths = config.hidden().orElseThrow();
+            return new NetShape(stacked(config.arch(), way), widths, config.batchNorm()).toNetwork(config.dropout());
+        }
+        List<Layer> layers = config.layers().orElseThrow();
+        return Network.of(layers, Network.autoLabel(layers));
+    }
+
+    /** The trial at {@code index} of a plan, from its resolved config alone (see {@link #network(TrialConfig)}). */
+    public static Trial trial(int index, TrialConfig config) {
+        String hash = config.configHash();
+        return new Trial(index, hash.substring(0, ConfigHash.SHORT_LENGTH), hash, config, network(config));
+    }
+
+    /** {@code hidden:} widths are the hidden layers of the family that describes dense layers. */
+    private static StackedFamily stacked(Family family, TrialField way) {
+        if (NetworkFamily.of(family) instanceof StackedFamily stacked) {
+            return stacked;
+        }
+        throw new IllegalStateException(family.name() + " describes " + way.key() + " but is not a stack of layers");
     }
 }

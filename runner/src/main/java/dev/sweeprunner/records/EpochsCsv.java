@@ -20,7 +20,9 @@ import org.apache.commons.csv.CSVRecord;
  */
 public final class EpochsCsv {
     public static final List<String> METRIC_COLUMNS = List.of("trial_id", "epoch", "train_loss", "train_acc",
-            "val_loss", "val_acc", "test_loss", "test_acc", "lr", "epoch_time_s", "elapsed_s");
+            "val_loss", "val_acc", "test_loss", "test_acc", "lr", "epoch_time_s", "elapsed_s", "gpu_memory_mib");
+    /** Later-added columns: files written before them lack them, and read as empty. */
+    private static final String GPU_MEMORY = "gpu_memory_mib";
     /** Settings written beside every row; "lr" is the metric column (the rate used that epoch). */
     public static final List<String> CONTEXT_COLUMNS = List.of("arch", "budget", "params", "network", "hidden_layers",
             "conv_blocks", "optimizer", "momentum", "weight_decay", "init", "dropout", "batch_norm", "batch_size",
@@ -48,6 +50,7 @@ public final class EpochsCsv {
         values.add(number(row.lr()));
         values.add(seconds(row.epochTimeS()));
         values.add(seconds(row.elapsedS()));
+        values.add(Double.isNaN(row.gpuMemoryMib()) ? "" : String.format(Locale.ROOT, "%.0f", row.gpuMemoryMib()));
         for (String column : CONTEXT_COLUMNS) {
             values.add(switch (column) {
                 case "params" -> Long.toString(trial.params());
@@ -67,7 +70,7 @@ public final class EpochsCsv {
                 rows.add(new EpochRecord(r.get("trial_id"), Integer.parseInt(r.get("epoch")),
                         parse(r, "train_loss"), parse(r, "train_acc"), parse(r, "val_loss"), parse(r, "val_acc"),
                         parse(r, "test_loss"), parse(r, "test_acc"), parse(r, "lr"), parse(r, "epoch_time_s"),
-                        parse(r, "elapsed_s")));
+                        parse(r, "elapsed_s"), r.isMapped(GPU_MEMORY) ? parse(r, GPU_MEMORY) : Double.NaN));
             }
         } catch (IOException | IllegalArgumentException e) {
             throw new UserError(file + ": unreadable epoch records (" + e.getMessage() + ")");

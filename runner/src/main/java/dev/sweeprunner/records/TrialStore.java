@@ -31,6 +31,11 @@ public final class TrialStore {
     public static final String CONFUSION_CSV = "confusion.csv";
     /** The best epoch's parameters (DJL's format: Block.loadParameters reads them). */
     public static final String BEST_PARAMS = "best.params";
+    /**
+     * What an unfinished trial needs to continue after its last finished epoch (see
+     * train/Checkpoint); deleted when the trial completes or diverges. Never committed.
+     */
+    public static final String CHECKPOINT = "checkpoint.zip";
     /** The sweep's copy of its experiment file: what was asked for stays with what was measured. */
     public static final String EXPERIMENT_YAML = "experiment.yaml";
 
@@ -99,11 +104,26 @@ public final class TrialStore {
                 writer -> ConfusionCsv.write(writer, classNames, matrices));
     }
 
-    /** Writes trial.json atomically: a reader never sees it half-written. */
+    /** Replaces best.params atomically. */
     public void writeBestParameters(String trialId, byte[] parameters) {
         AtomicFiles.writeBytes(trialDir(trialId).resolve(BEST_PARAMS), parameters);
     }
 
+    /** Replaces the trial's checkpoint atomically: a reader finds the previous epoch's or this one's. */
+    public void writeCheckpoint(String trialId, byte[] checkpoint) {
+        AtomicFiles.writeBytes(trialDir(trialId).resolve(CHECKPOINT), checkpoint);
+    }
+
+    public void deleteCheckpoint(String trialId) {
+        Path file = trialDir(trialId).resolve(CHECKPOINT);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file, e);
+        }
+    }
+
+    /** Writes trial.json atomically: a reader never sees it half-written. */
     public void write(TrialRecord record) {
         AtomicFiles.write(trialDir(record.trialId()).resolve(TRIAL_JSON), writer -> JSON.writeValue(writer, record));
     }

@@ -26,8 +26,8 @@ import org.apache.commons.csv.CSVPrinter;
 /**
  * Regenerates every derived file of a results directory from its trial records alone, so it also
  * merges directories filled by different machines: {@code epochs.csv}, {@code trials.csv},
- * {@code summary.csv}, {@code comparison.md}, {@code report.md}, each trial's {@code classes.csv}
- * and the charts in {@code plots/}.
+ * {@code summary.csv}, {@code comparison.md}, {@code report.md}, {@code report.html}, each trial's
+ * {@code classes.csv} and the charts in {@code plots/}.
  */
 public final class Report {
     public static final String EPOCHS_CSV = "epochs.csv";
@@ -37,6 +37,8 @@ public final class Report {
     public static final String FOLDS_CSV = "folds.csv";
     public static final String COMPARISON_MD = "comparison.md";
     public static final String REPORT_MD = "report.md";
+    /** The same report as one self-contained interactive page (charts inlined, no network). */
+    public static final String REPORT_HTML = "report.html";
     public static final String CLASSES_CSV = "classes.csv";
     public static final String PLOTS_DIR = "plots";
     /** Made only on request ({@code runner report --diff}); regeneration keeps them. */
@@ -101,6 +103,7 @@ public final class Report {
         boolean plotted = drawPlots(dir.resolve(PLOTS_DIR), results, warnings, drawn);
         AtomicFiles.write(dir.resolve(REPORT_MD),
                 writer -> ReportMarkdown.write(writer, results, plotted, diffPages(dir)));
+        AtomicFiles.write(dir.resolve(REPORT_HTML), writer -> ReportHtml.write(writer, results));
     }
 
     /**
@@ -127,6 +130,13 @@ public final class Report {
                     new Chart(results.groups(), file -> Plots.accuracyVsParams(file, results.groups())));
             charts.put(plots.resolve(ReportMarkdown.ACCURACY_VS_TIME),
                     new Chart(results.groups(), file -> Plots.accuracyVsTime(file, results.groups())));
+            Map<String, String> labels = Comparison.labels(results.groups());
+            for (String arch : ReportMarkdown.families(results.groups())) {
+                List<Group> family = results.groups().stream().filter(g -> g.first().setting("arch").equals(arch))
+                        .toList();
+                charts.put(plots.resolve(ReportMarkdown.familyPlot(arch)), new Chart(List.of(family, labels),
+                        file -> Plots.familyCurves(file, arch, family, labels)));
+            }
         }
         for (Group g : results.groups()) {
             if (g.n() > 1) {

@@ -1,5 +1,6 @@
 package dev.sweeprunner.report;
 
+import dev.sweeprunner.spec.Families;
 import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.TrialStatus;
 import java.io.IOException;
@@ -28,6 +29,16 @@ final class ReportMarkdown {
         var best = t.result().confusion(EpochConfusion.At.BEST)
                 .filter(b -> last.isEmpty() || b.epoch() != last.get().epoch());
         return java.util.stream.Stream.of(last, best).flatMap(java.util.Optional::stream).toList();
+    }
+
+    /** The learning-curve overlay of one architecture family. */
+    static String familyPlot(String arch) {
+        return "family-curves-" + arch + ".png";
+    }
+
+    /** Architectures in plan order (FCN before CNN when the grid lists them so). */
+    static List<String> families(List<Group> groups) {
+        return groups.stream().map(g -> g.first().setting("arch")).distinct().toList();
     }
 
     static String membersPlot(Group g) {
@@ -59,6 +70,11 @@ final class ReportMarkdown {
             out.write("## Accuracy vs size and time\n\n");
             image(out, "test accuracy vs trainable parameters", ACCURACY_VS_PARAMS);
             image(out, "test accuracy vs training time", ACCURACY_VS_TIME);
+            out.write("## Learning curves per family\n\nEvery configuration of one architecture in one chart, "
+                    + "each the mean over its seeds/folds.\n\n");
+            for (String arch : families(results.groups())) {
+                image(out, arch.toUpperCase(Locale.ROOT) + " learning curves", familyPlot(arch));
+            }
         }
         Table folds = Tables.folds(results.groups());
         if (!folds.rows().isEmpty()) {
@@ -72,6 +88,8 @@ final class ReportMarkdown {
         if (repeated.isEmpty()) {
             out.write("Every configuration ran once (n = 1): no spread to show. Add seeds to the grid "
                     + "(`seed: [1, 2, 3]`) to measure it.\n\n");
+        } else {
+            neighbours(out, results.groups());
         }
         for (Group g : repeated) {
             out.write("### " + g.first().network() + " (group " + g.id() + ", n = " + g.n() + ")\n\n");
@@ -88,7 +106,7 @@ final class ReportMarkdown {
         }
         out.write("## Trials\n\n");
         for (TrialSummary t : results.trials()) {
-            out.write("### " + t.trial().setting("arch").toUpperCase(Locale.ROOT) + " " + t.trial().network()
+            out.write("### " + Families.title(t.trial().setting("arch")) + " " + t.trial().network()
                     + " (" + t.trial().trialId() + ", seed " + t.trial().setting("seed") + ", "
                     + t.trial().status().csvName() + ")\n\n");
             if (plotted && !t.result().epochs().isEmpty()) {
@@ -110,13 +128,31 @@ final class ReportMarkdown {
         }
     }
 
+    /** Which neighbouring configurations differ by more than their seeds/folds spread explains. */
+    private static void neighbours(Writer out, List<Group> groups) throws IOException {
+        List<Neighbours.Pair> pairs = Neighbours.of(groups);
+        if (pairs.isEmpty()) {
+            out.write("No two configurations run more than once are one grid step apart; `runner compare DIR A B` "
+                    + "compares any two.\n\n");
+            return;
+        }
+        out.write(String.format(Locale.ROOT, "Neighbouring configurations (one grid step apart along one setting, "
+                + "both run more than once): the change in test accuracy at the last epoch, in percentage points, "
+                + "with its %.0f%% confidence interval and the t-test's p over seeds/folds (paired when both ran the "
+                + "same ones, Welch's otherwise). Significant: p < %.2f; among many pairs about one in twenty "
+                + "differences without a cause is significant by chance. `runner compare DIR A B` tests every "
+                + "metric.%n%n", 100 * Difference.CONFIDENCE, Difference.SIGNIFICANCE));
+        TableFormat.MD.writeOut(Neighbours.table(pairs, groups), out);
+        out.write("\n");
+    }
+
     /** One row per configuration with the numbers people compare first. */
     static Table overview(List<Group> groups) {
         Table.Builder table = new Table.Builder().text("model").number("weights").text("network").number("n")
                 .number("test acc %").number("macro F1").number("weighted F1").number("best epoch")
                 .number("test acc % at best").number("epochs to 88%").number("time (s)");
         for (Group g : groups) {
-            table.row(List.of(g.first().setting("arch").toUpperCase(Locale.ROOT),
+            table.row(List.of(Families.title(g.first().setting("arch")),
                     String.format(Locale.ROOT, "%,d", g.first().params()), g.first().network(),
                     Integer.toString(g.n()),
                     ComparisonTable.plusMinus(g.stats(Metric.TEST_ACC), 100, "%.2f", "%.2f"),

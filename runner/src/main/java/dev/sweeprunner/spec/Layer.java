@@ -93,4 +93,24 @@ public sealed interface Layer {
             return "global_avg_pool";
         }
     }
+
+    /**
+     * A residual connection: the body and the shortcut both read the block's input, and their
+     * outputs (the same shape) are added. An empty shortcut is the identity. The ReLU that usually
+     * follows is a layer of its own.
+     */
+    record Residual(List<Layer> body, List<Layer> shortcut) implements Layer {
+        public Residual {
+            body = List.copyOf(body);
+            shortcut = List.copyOf(shortcut);
+        }
+
+        public String canonical() {
+            return "residual(" + canonical(body) + " | " + (shortcut.isEmpty() ? "identity" : canonical(shortcut)) + ")";
+        }
+
+        private static String canonical(List<Layer> layers) {
+            return String.join(", ", layers.stream().map(Layer::canonical).toList());
+        }
+    }
 }

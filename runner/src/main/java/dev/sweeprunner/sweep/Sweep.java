@@ -1,5 +1,6 @@
 package dev.sweeprunner.sweep;
 
+import dev.sweeprunner.train.Checkpoint;
 import dev.sweeprunner.train.TrialRunner;
 import dev.sweeprunner.train.ProgressListener;
 import dev.sweeprunner.UserError;
@@ -48,51 +49,89 @@ import java.util.stream.Stream;
  * are recorded as interrupted and the next sweep runs them again.
  */
 public final class Sweep {
-    /** How long a claim lives without renewal: a crashed sweep's trials are free again after this. */
+    /**
+     * How long a claim lives without renewal, for claims whose owner's life cannot be checked (another
+     * host, an older claim file): that crashed sweep's trials are free again after this. A dead owner
+     * on this host frees them at once (see {@link Claims}).
+     */
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(2);
     /** How long Ctrl-C waits for running trials to record themselves. */
     private static final long STOP_GRACE_SECONDS = 120;
 
     /**
      * What to run and how. {@code workers} = trials at once, each in its own JVM (0: in this JVM,
-     * without isolation); {@code maxFailures} = stop starting trials after this many failed.
+     * without isolation); {@code maxFailures} = stop starting trials after this many failed. Built
+     * once, by {@link #builder}, whose fields hold the defaults.
      */
     public record Options(Path resultsDir, boolean fresh, boolean progress, int workers, Shard shard,
             TrialFilter selection, boolean retryFailed, int maxFailures, boolean failFast, Duration lease) {
-        public static Options defaults(Path resultsDir) {
-            return new Options(resultsDir, false, false, 1, Shard.ALL, TrialFilter.ALL, false, Integer.MAX_VALUE, false, DEFAULT_LEASE);
+        public static Builder builder(Path resultsDir) {
+            return new Builder(resultsDir);
+        }
+    }
+
+    /** Every option's default, in one place. */
+    public static final class Builder {
+        private final Path resultsDir;
+        private boolean fresh;
+        private boolean progress;
+        private int workers = 1;
+        private Shard shard = Shard.ALL;
+        private TrialFilter selection = TrialFilter.ALL;
+        private boolean retryFailed;
+        private int maxFailures = Integer.MAX_VALUE;
+        private boolean failFast;
+        private Duration lease = DEFAULT_LEASE;
+
+        private Builder(Path resultsDir) {
+            this.resultsDir = resultsDir;
         }
 
-        public Options withFresh(boolean value) {
-            return new Options(resultsDir, value, progress, workers, shard, selection, retryFailed, maxFailures, failFast, lease);
+        public Builder fresh(boolean value) {
+            fresh = value;
+            return this;
         }
 
-        public Options withWorkers(int value) {
-            return new Options(resultsDir, fresh, progress, value, shard, selection, retryFailed, maxFailures, failFast, lease);
+        public Builder progress(boolean value) {
+            progress = value;
+            return this;
         }
 
-        public Options withShard(Shard value) {
-            return new Options(resultsDir, fresh, progress, workers, value, selection, retryFailed, maxFailures, failFast, lease);
+        public Builder workers(int value) {
+            workers = value;
+            return this;
         }
 
-        public Options withSelection(TrialFilter value) {
-            return new Options(resultsDir, fresh, progress, workers, shard, value, retryFailed, maxFailures, failFast, lease);
+        public Builder shard(Shard value) {
+            shard = value;
+            return this;
         }
 
-        public Options withRetryFailed(boolean value) {
-            return new Options(resultsDir, fresh, progress, workers, shard, selection, value, maxFailures, failFast, lease);
+        public Builder selection(TrialFilter value) {
+            selection = value;
+            return this;
         }
 
-        public Options withFailurePolicy(int max, boolean fast) {
-            return new Options(resultsDir, fresh, progress, workers, shard, selection, retryFailed, max, fast, lease);
+        public Builder retryFailed(boolean value) {
+            retryFailed = value;
+            return this;
         }
 
-        public Options withProgress(boolean value) {
-            return new Options(resultsDir, fresh, value, workers, shard, selection, retryFailed, maxFailures, failFast, lease);
+        /** Start no new trial after {@code max} failures; with {@code fast}, stop the running ones at the first. */
+        public Builder failurePolicy(int max, boolean fast) {
+            maxFailures = max;
+            failFast = fast;
+            return this;
         }
 
-        public Options withLease(Duration value) {
-            return new Options(resultsDir, fresh, progress, workers, shard, selection, retryFailed, maxFailures, failFast, value);
+        public Builder lease(Duration value) {
+            lease = value;
+            return this;
+        }
+
+        public Options build() {
+            return new Options(resultsDir, fresh, progress, workers, shard, selection, retryFailed, maxFailures,
+                    failFast, lease);
         }
     }
 
@@ -108,8 +147,13 @@ public final class Sweep {
     /** Makes the runner for one slot of the sweep (a worker JVM, or this JVM). */
     @FunctionalInterface
     public interface RunnerFactory {
-        /** {@code slots}: trials this sweep runs at once (each slot's share of the cores follows from it). */
-        TrialRunner create(Plan plan, TrialStore store, ProgressListener progress, int slots);
+        /**
+         * {@code slotsForPlan}: the trials the whole plan would run at once, min(workers, plan size),
+         * whatever the shard, the selection or what is left to run: each slot's share of the cores
+         * follows from it, and so must be the same for every layout of the plan (same thread count,
+         * same bits).
+         */
+        TrialRunner create(Plan plan, TrialStore store, ProgressListener progress, int slotsForPlan);
     }
 
     private final PrintStream out;
@@ -137,6 +181,7 @@ public final class Sweep {
 
     public Outcome run(Plan plan, Options options) {
         if (options.fresh()) {
+            refuseWhileInUse(options);
             moveAside(options.resultsDir());
         }
         TrialStore store = new TrialStore(options.resultsDir());
@@ -209,7 +254,7 @@ public final class Sweep {
                 }
                 case FAILED, DIVERGED -> {
                     if (retryFailed && r.status() == TrialStatus.FAILED) {
-                        out.printf("%s failed earlier (%s); it runs again%n", label, r.error());
+                        out.printf("%s failed earlier (%s); %s%n", label, r.error(), restart(store, trial));
                         pending.add(trial);
                     } else {
                         out.printf("%s %s earlier (%s); skipped%s%n", label, r.status().csvName(), r.error(),
@@ -218,9 +263,9 @@ public final class Sweep {
                     }
                 }
                 case RUNNING, INTERRUPTED -> {
-                    out.printf("%s was %s after %d epoch(s); it runs again from epoch 1%n", label,
+                    out.printf("%s was %s after %d epoch(s); %s%n", label,
                             r.status() == TrialStatus.RUNNING ? "stopped" : "interrupted",
-                            store.readEpochs(trial.id()).size());
+                            store.readEpochs(trial.id()).size(), restart(store, trial));
                     pending.add(trial);
                 }
             }
@@ -229,6 +274,13 @@ public final class Sweep {
             out.printf("--retry-failed: %d trial(s) never started are left for a plain sweep%n", neverStarted);
         }
         return pending;
+    }
+
+    /** Where a trial that runs again starts: after its checkpoint's epoch, or from the first. */
+    private static String restart(TrialStore store, Trial trial) {
+        Checkpoint.Lookup lookup = Checkpoint.find(store, trial);
+        return lookup.checkpoint().map(c -> "it continues after epoch " + c.state().epoch() + " (checkpoint)")
+                .orElseGet(() -> "it runs again from epoch 1" + lookup.problem().map(p -> " (" + p + ")").orElse(""));
     }
 
     /**
@@ -270,6 +322,7 @@ public final class Sweep {
 
         void run(List<Trial> pending) {
             int count = Math.max(1, Math.min(options.workers(), pending.size()));
+            int slotsForPlan = Math.max(1, Math.min(options.workers(), plan.trials().size()));
             long epochs = pending.stream().mapToLong(t -> t.config().epochs()).sum();
             // one bar needs one stream of progress: with several workers the per-epoch lines suffice
             ProgressListener progress = options.progress() && count == 1
@@ -285,7 +338,7 @@ public final class Sweep {
             try {
                 List<Future<?>> work = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
-                    TrialRunner runner = runners.create(plan, store, progress, count);
+                    TrialRunner runner = runners.create(plan, store, progress, slotsForPlan);
                     synchronized (slots) {
                         slots.add(runner);
                         if (stopping.get()) {
@@ -446,6 +499,20 @@ public final class Sweep {
             AtomicFiles.write(resultsDir.resolve(TrialStore.EXPERIMENT_YAML), writer -> writer.write(text));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + plan.spec().file() + " to " + resultsDir, e);
+        }
+    }
+
+    /**
+     * {@code --fresh} must not move a directory another sweep is writing: that sweep would train on
+     * into the moved directory and write its report into the new one. (A sweep that starts between
+     * this check and the move is not seen: starting two sweeps on one directory at the same moment,
+     * one of them with --fresh, is asking for both.)
+     */
+    private static void refuseWhileInUse(Options options) {
+        List<String> holders = new Claims(new TrialStore(options.resultsDir()), options.lease()).liveHolders();
+        if (!holders.isEmpty()) {
+            throw new UserError("--fresh: " + options.resultsDir() + " is in use by a running sweep ("
+                    + String.join(", ", holders) + "); let it end or stop it first");
         }
     }
 

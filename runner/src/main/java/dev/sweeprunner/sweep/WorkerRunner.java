@@ -53,9 +53,11 @@ public final class WorkerRunner implements TrialRunner {
             "MALLOC_TOP_PAD_", Long.toString(256L << 20));
 
     private final List<String> command;
+    private final Map<String, String> environment;
     private final ClassArchive classArchive;
     private final TrialStore store;
     private final String experiment;
+    private final int planSize;
     private final PrintStream out;
     private final ProgressListener progress;
     private final Deque<String> stderrTail = new ArrayDeque<>();
@@ -70,10 +72,19 @@ public final class WorkerRunner implements TrialRunner {
 
     /**
      * {@code command} starts with the java executable; the class archive's flags go right after it.
-     * {@code progress} may be null (no terminal, or several workers sharing one).
+     * {@code progress} may be null (no terminal, or several workers sharing one). {@code experiment}
+     * and {@code planSize} are sent to each worker it starts (see {@link WorkerProtocol}).
      */
     public WorkerRunner(List<String> command, ClassArchive classArchive, TrialStore store, String experiment,
-            PrintStream out, ProgressListener progress) {
+            int planSize, PrintStream out, ProgressListener progress) {
+        this(command, classArchive, store, experiment, planSize, out, progress, Map.of());
+    }
+
+    /** {@code environment}: added to each worker's own, e.g. the GPU it may see ({@link GpuAssignment}). */
+    public WorkerRunner(List<String> command, ClassArchive classArchive, TrialStore store, String experiment,
+            int planSize, PrintStream out, ProgressListener progress, Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+        this.planSize = planSize;
         this.command = List.copyOf(command);
         this.classArchive = classArchive;
         this.store = store;
@@ -100,7 +111,7 @@ public final class WorkerRunner implements TrialRunner {
             if (process == null && !start()) {
                 return recordDeath(trial, "the worker JVM exited before it was ready");
             }
-            requests.write(WorkerProtocol.run(trial.id()) + "\n");
+            requests.write(WorkerProtocol.run(trial) + "\n");
             requests.flush();
             String line;
             while ((line = replies.readLine()) != null) {
@@ -130,6 +141,7 @@ public final class WorkerRunner implements TrialRunner {
         ProcessBuilder builder = new ProcessBuilder(full);
         onExit = launch.onExit();
         withNativeAllocatorSettings(builder.environment());
+        builder.environment().putAll(environment);
         process = builder.start();
         replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         requests = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
@@ -138,6 +150,8 @@ public final class WorkerRunner implements TrialRunner {
         stderrPump = new Thread(() -> pump(errors), "worker-stderr");
         stderrPump.setDaemon(true);
         stderrPump.start();
+        requests.write(WorkerProtocol.sweep(planSize, experiment) + "\n");
+        requests.flush();
         String line;
         while ((line = replies.readLine()) != null) {
             if (line.equals(WorkerProtocol.READY)) {
@@ -152,11 +166,21 @@ public final class WorkerRunner implements TrialRunner {
         NATIVE_ALLOCATOR_SETTINGS.forEach(environment::putIfAbsent);
     }
 
-    /** Relays the worker's stderr to the console and into the current trial's worker.log. */
+    /**
+     * Relays the worker's stderr to the console and into the current trial's worker.log, less the
+     * JVM's "Picked up JAVA_TOOL_OPTIONS" banner: the sweep's own JVM printed it once already, and
+     * each worker would repeat it at the top of every log.
+     */
     private void pump(BufferedReader errors) {
         try {
             String line;
+            boolean first = true;
             while ((line = errors.readLine()) != null) {
+                if (first && isToolOptionsBanner(line)) {
+                    first = false;
+                    continue;
+                }
+                first = false;
                 synchronized (stderrTail) {
                     stderrTail.addLast(line);
                     if (stderrTail.size() > ERROR_TAIL_LINES) {
@@ -178,6 +202,11 @@ public final class WorkerRunner implements TrialRunner {
         } catch (IOException e) {
             // the worker is gone; run() notices on its side
         }
+    }
+
+    /** The line a JVM prints first when the environment sets JAVA_TOOL_OPTIONS. */
+    static boolean isToolOptionsBanner(String line) {
+        return line.startsWith("Picked up JAVA_TOOL_OPTIONS:");
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +21,13 @@ public final class RunEnvironment {
     public static final String OFFLINE_PROPERTY = "ai.djl.offline";
     private static final long GIT_TIMEOUT_SECONDS = 5;
     private static final String UNKNOWN = "unknown";
+    /**
+     * The commit an image was built from and whether its tree had uncommitted changes ("true" /
+     * "false"): set by `make docker-build`, because the image has neither git nor .git. They win
+     * over the working directory's git, which need not be the code that runs.
+     */
+    public static final String COMMIT_VARIABLE = "SWEEPRUNNER_GIT_COMMIT";
+    public static final String DIRTY_VARIABLE = "SWEEPRUNNER_GIT_DIRTY";
 
     private RunEnvironment() {}
 
@@ -44,12 +52,11 @@ public final class RunEnvironment {
 
     public static Provenance capture(Engine engine, Device device) {
         Properties versions = versions();
-        String commit = git("rev-parse", "HEAD");
-        boolean dirty = !UNKNOWN.equals(commit) && !git("status", "--porcelain", "--untracked-files=no").isEmpty();
+        CodeIdentity code = codeIdentity(System.getenv());
         return new Provenance(
                 versions.getProperty("runner.version", UNKNOWN),
-                commit,
-                dirty,
+                code.commit(),
+                code.dirty(),
                 Engine.getDjlVersion(),
                 engine.getVersion(),
                 engine.getEngineName(),
@@ -59,7 +66,8 @@ public final class RunEnvironment {
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 hostName(),
                 cpuModel(),
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(),
+                device.isGpu() ? GpuProbe.describe(device, System.getenv()) : null);
     }
 
     /** "cpu" or "gpu:0", the form the CSV device column uses. */
@@ -84,6 +92,20 @@ public final class RunEnvironment {
         } catch (IOException e) {
             return UNKNOWN;
         }
+    }
+
+    /** The git commit the running code was built from, and whether its tree was modified. */
+    record CodeIdentity(String commit, boolean dirty) {}
+
+    /** The image's build record when the environment has one, else the working directory's git. */
+    static CodeIdentity codeIdentity(Map<String, String> env) {
+        String recorded = env.get(COMMIT_VARIABLE);
+        if (recorded != null && !recorded.isBlank()) {
+            return new CodeIdentity(recorded.trim(), Boolean.parseBoolean(env.get(DIRTY_VARIABLE)));
+        }
+        String commit = git("rev-parse", "HEAD");
+        return new CodeIdentity(commit,
+                !UNKNOWN.equals(commit) && !git("status", "--porcelain", "--untracked-files=no").isEmpty());
     }
 
     /** A git answer for the working directory, or "unknown" outside a repository or without git. */

@@ -56,7 +56,7 @@ class ReportCommandTest {
         CliTest.Result r = CliTest.run("report", results.toString());
         assertEquals(0, r.code(), r.err());
         for (String file : List.of(Report.EPOCHS_CSV, Report.TRIALS_CSV, Report.SUMMARY_CSV, Report.COMPARISON_MD,
-                Report.REPORT_MD)) {
+                Report.REPORT_MD, Report.REPORT_HTML)) {
             assertTrue(Files.isRegularFile(results.resolve(file)), file);
         }
         assertTrue(Files.isRegularFile(results.resolve("trials/c100000000").resolve(Report.CLASSES_CSV)));

@@ -40,7 +40,31 @@ class GoldenFormatTest {
         EpochsCsv.printHeader(printer);
         EpochsCsv.printRow(printer, new EpochRecord("0123456789", 1, 0.5, 0.8125, 0.4, 0.85, Double.NaN, 0.8799,
                 0.001, 3.25, 3.25), trial());
+        EpochsCsv.printRow(printer, new EpochRecord("0123456789", 2, 0.25, 0.875, 0.3, 0.9, 0.3, 0.9,
+                0.001, 1.5, 4.75, 1234.4), trial());
         printer.flush();
         Golden.assertMatches("epochs.csv", out.toString());
+    }
+
+    /** trial.json of a CPU trial (no gpu object) and of a GPU trial, as the store writes them. */
+    @Test
+    void trialJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        TrialStore store = new TrialStore(dir);
+        TrialRecord cpu = trial();
+        store.write(cpu);
+        String cpuJson = java.nio.file.Files.readString(store.trialDir(cpu.trialId()).resolve(TrialStore.TRIAL_JSON));
+        Golden.assertMatches("trial.json", cpuJson);
+        Provenance p = cpu.provenance();
+        TrialRecord gpu = new TrialRecord("9876543210", cpu.configHash(), cpu.experiment(), 1, cpu.config(),
+                cpu.params(), cpu.widths(), cpu.network(), cpu.status(), cpu.epochsCompleted(), cpu.trainingTimeS(),
+                cpu.startedAt(), cpu.finishedAt(), null, new Provenance(p.runnerVersion(), p.gitCommit(),
+                        p.gitDirty(), p.djlVersion(), p.pytorchVersion(), p.engine(), "gpu:0", p.intraOpThreads(),
+                        p.jvm(), p.os(), p.host(), p.cpu(), p.cores(), new GpuInfo("NVIDIA H100 80GB HBM3", "3",
+                                "570.124.06", "12.8", "9.0", "cublas fp32, cudnn tf32", false)), null);
+        store.write(gpu);
+        Golden.assertMatches("trial-gpu.json",
+                java.nio.file.Files.readString(store.trialDir(gpu.trialId()).resolve(TrialStore.TRIAL_JSON)));
+        org.junit.jupiter.api.Assertions.assertEquals(gpu, store.read(gpu.trialId()).orElseThrow(),
+                "trial.json reads back as written");
     }
 }

@@ -55,6 +55,11 @@ class SpecValidationTest {
                 bad("hidden width zero", HEAD + "grid:\n  - hidden: [128, 0]\n", 3, "grid[0].hidden[1]", "between 1"),
                 bad("unknown layer word", HEAD + "grid:\n  - layers: [relu, softmax]\n", 3, "grid[0].layers[1]",
                         "unknown layer 'softmax'"),
+                // a layer's dropout and batch_norm are checked by the trial fields' own checkers
+                bad("layer dropout one", HEAD + "grid:\n  - layers:\n      - {dense: 8, dropout: 1.0}\n", 4,
+                        "grid[0].layers[0].dropout", "must be in [0, 1), got 1.0"),
+                bad("layer batch_norm as number", HEAD + "grid:\n  - layers:\n      - {conv: 8, batch_norm: 1}\n", 4,
+                        "grid[0].layers[0].batch_norm", "expected true or false"),
                 bad("unknown conv key", HEAD + "grid:\n  - layers:\n      - {conv: 8, stride: 2}\n", 4,
                         "grid[0].layers[0].stride", "unknown key"),
                 bad("conv after flatten", HEAD + "grid:\n  - layers:\n      - flatten\n      - {conv: 8}\n", 4,
@@ -74,6 +79,8 @@ class SpecValidationTest {
                         "data.val_size", "not both"),
                 bad("per-trial mean without fixed", HEAD + "grid:\n  - arch: fcn\n    budget: 50000\n    mean: 0.5\n", 5,
                         "grid[0].mean", "only used with 'normalize: fixed'"),
+                bad("impossible single-stage resnet", HEAD + "grid:\n  - arch: resnet\n    conv_blocks: 1\n    budget: 10000\n", 5,
+                        "grid[0].budget", "use conv_blocks ≥ 2"),
                 bad("impossible budget", HEAD + "grid:\n  - arch: fcn\n    hidden_layers: 1\n    budget: 11000\n", 5,
                         "grid[0].budget", "cannot reach 95% of budget 11000"));
     }

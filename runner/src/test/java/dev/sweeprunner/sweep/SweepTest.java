@@ -59,13 +59,13 @@ class SweepTest {
     }
 
     private Sweep.Outcome sweep(Path results, boolean fresh) {
-        return sweep(plan(EXPERIMENT), Sweep.Options.defaults(results).withFresh(fresh).withWorkers(0));
+        return sweep(plan(EXPERIMENT), Sweep.Options.builder(results).fresh(fresh).workers(0).build());
     }
 
     /** In this JVM on the synthetic data: no worker JVMs, no data files. */
     Sweep.Outcome sweep(Plan plan, Sweep.Options options) {
         PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
-        return new Sweep(out, (p, store, progress, slots) -> new InProcessRunner(p, store, out, DeviceChoice.CPU, () -> DATA,
+        return new Sweep(out, (p, store, progress, slots) -> new InProcessRunner(p.spec().name(), p.trials().size(), store, out, DeviceChoice.CPU, () -> DATA,
                 List.of()), new ReportingSweepListener(out)).run(plan, options);
     }
 
@@ -157,7 +157,7 @@ class SweepTest {
         assertEquals(a, b);
 
         Plan otherSeed = plan(EXPERIMENT.replace("seed: 3", "seed: 4"));
-        sweep(otherSeed, Sweep.Options.defaults(dir.resolve("c")).withWorkers(0));
+        sweep(otherSeed, Sweep.Options.builder(dir.resolve("c")).workers(0).build());
         List<String> c = metricsOnly(Files.readAllLines(dir.resolve("c").resolve(Report.EPOCHS_CSV)));
         assertNotEquals(a.subList(1, a.size()), c.subList(1, c.size()));
     }
@@ -168,10 +168,10 @@ class SweepTest {
         Path whole = dir.resolve("whole");
         for (int i = 1; i <= 2; i++) {
             Sweep.Outcome part = sweep(plan(EXPERIMENT),
-                    Sweep.Options.defaults(sharded).withWorkers(0).withShard(new Shard(i, 2)));
+                    Sweep.Options.builder(sharded).workers(0).shard(new Shard(i, 2)).build());
             assertEquals(1, part.completed(), "one of the two trials per shard");
         }
-        sweep(plan(EXPERIMENT), Sweep.Options.defaults(whole).withWorkers(0));
+        sweep(plan(EXPERIMENT), Sweep.Options.builder(whole).workers(0).build());
         Report.write(new TrialStore(sharded), "tiny", "", new PrintStream(log, true, StandardCharsets.UTF_8));
         assertEquals(withoutTimes(whole.resolve(Report.SUMMARY_CSV)), withoutTimes(sharded.resolve(Report.SUMMARY_CSV)));
         assertEquals(withoutTimes(whole.resolve(Report.TRIALS_CSV)), withoutTimes(sharded.resolve(Report.TRIALS_CSV)));
