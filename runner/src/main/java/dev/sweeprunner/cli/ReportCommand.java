@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,8 +50,12 @@ final class ReportCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})", defaultValue = "last", converter = AtConverter.class)
     EpochConfusion.At at;
 
+    @picocli.CommandLine.Mixin
+    AgainstOption against;
+
     @Override
     public Integer call() throws Exception {
+        Optional<AgainstOption.Reference> reference = against.load();
         TrialStore store = new TrialStore(dir);
         if (!Files.isDirectory(dir)) {
             throw new UserError(dir + ": " + (Files.exists(dir) ? "not a directory" : "no such directory"));
@@ -93,6 +98,7 @@ final class ReportCommand implements Callable<Integer> {
         format.writeOut(table == Printed.SUMMARY ? Tables.summary(results.groups())
                 : Tables.trials(results.trials(), results.groups()), out);
         out.flush();
+        reference.ifPresent(r -> r.compare(dir, results.groups(), System.out));
         System.err.println("Regenerated " + dir.resolve(Report.REPORT_MD) + " and the tables beside it ("
                 + results.trials().size() + " trials, " + results.groups().size() + " configurations"
                 + (results.damaged().isEmpty() ? "" : "; " + results.damaged().size() + " damaged file(s), named above")

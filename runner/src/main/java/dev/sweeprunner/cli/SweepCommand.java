@@ -5,6 +5,7 @@ import dev.sweeprunner.UserError;
 import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
+import java.util.Optional;
 import dev.sweeprunner.train.GpuProbe;
 import dev.sweeprunner.sweep.GpuAssignment;
 import dev.sweeprunner.data.DatasetLocator;
@@ -39,6 +40,9 @@ final class SweepCommand implements Callable<Integer> {
 
     @Mixin
     PlanOptions planning;
+
+    @Mixin
+    AgainstOption against;
 
     @Option(names = "--results", paramLabel = "DIR", description = "this experiment's results directory (default results/<name>)")
     Path results;
@@ -106,6 +110,7 @@ final class SweepCommand implements Callable<Integer> {
     public Integer call() {
         ExperimentSpec spec = planning.spec();
         Plan plan = planning.plan(spec);
+        Optional<AgainstOption.Reference> reference = against.load();
         TrialFilter selection = TrialFilter.parse(only);
         selection.select(plan.trials()); // a selection that matches nothing is a user error before anything starts
         if (maxFailures != null && maxFailures < 1) {
@@ -171,7 +176,7 @@ final class SweepCommand implements Callable<Integer> {
                         workerCommand(dataDir.get(), dir, slotsForPlan), classArchive, store, spec.name(),
                         p.trials().size(), System.out, progress,
                         gpus.none() ? Map.of() : gpus.environmentFor(slotNumbers.getAndIncrement())),
-                new ReportingSweepListener(System.out));
+                new ReportingSweepListener(System.out, reference));
         new TrialStore(dir).requireWritable();
         Sweep.Outcome outcome = sweep.run(plan, options.build());
         System.out.println("Done: " + outcome);

@@ -21,10 +21,19 @@ public final class SpecParser {
     private SpecParser() {}
 
     public static ExperimentSpec parse(Path file) {
-        return parse(file, YamlReader.read(file));
+        return parse(file, Overrides.NONE);
+    }
+
+    /** The file with {@code key=value} arguments applied over it (see {@link Overrides}). */
+    public static ExperimentSpec parse(Path file, Overrides overrides) {
+        return parse(file, YamlReader.read(file), overrides);
     }
 
     public static ExperimentSpec parse(Path file, YamlNode root) {
+        return parse(file, root, Overrides.NONE);
+    }
+
+    public static ExperimentSpec parse(Path file, YamlNode root, Overrides overrides) {
         YamlNode.Map top = asMap(root, "");
         checkKeys(top, TOP_LEVEL_KEYS, "");
         String name = (String) requiredScalar(top, "name", "", ValueParser.text());
@@ -46,6 +55,9 @@ public final class SpecParser {
         Map<TrialField, ExperimentSpec.Axis> defaults = top.entries().containsKey("defaults")
                 ? parseAxes(asMap(top.entries().get("defaults").value(), "defaults"), "defaults")
                 : Map.of();
+        // checked before the file's grid, whose errors may be what the override is meant to fix
+        Map<TrialField, ExperimentSpec.Axis> commandLine = overrides.isEmpty() ? Map.of()
+                : parseAxes(overrides.asYaml(), "");
 
         YamlNode.Entry gridEntry = top.entries().get("grid");
         if (gridEntry == null) {
@@ -65,6 +77,11 @@ public final class SpecParser {
                 TrialField.NETWORK_CHOICES.forEach(merged::remove); // the block's own network replaces the default one
             }
             merged.putAll(own);
+            // the command line is the last word, in every block: its network replaces the block's
+            if (TrialField.NETWORK_CHOICES.stream().anyMatch(commandLine::containsKey)) {
+                TrialField.NETWORK_CHOICES.forEach(merged::remove);
+            }
+            merged.putAll(commandLine);
             requireOneNetwork(merged, blockMap, path);
             blocks.add(new ExperimentSpec.GridBlock(i, blockMap.location(), List.copyOf(merged.values())));
         }
@@ -101,7 +118,7 @@ public final class SpecParser {
     private static Map<TrialField, ExperimentSpec.Axis> parseAxes(YamlNode.Map map, String path) {
         Map<TrialField, ExperimentSpec.Axis> axes = new LinkedHashMap<>();
         for (Map.Entry<String, YamlNode.Entry> entry : map.entries().entrySet()) {
-            String fieldPath = path + "." + entry.getKey();
+            String fieldPath = path.isEmpty() ? entry.getKey() : path + "." + entry.getKey();
             TrialField field = TrialField.byKey(entry.getKey()).orElseThrow(() -> SpecError.at(
                     entry.getValue().keyLocation(), fieldPath, "unknown key (expected one of " + trialKeys() + ")"));
             YamlNode node = entry.getValue().value();

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -133,6 +134,19 @@ public final class YamlReader {
     }
 
     public static YamlNode parse(String fileName, String text) {
+        return parse(fileName, text, location -> location(fileName, location));
+    }
+
+    /**
+     * One value written on the command line ({@code lr=1e-3}: the text after '='), read as YAML
+     * reads it in a file, so it gets the same types and the same checks. Every node, and any
+     * error, is placed at {@code at}: the argument, not a line of it.
+     */
+    public static YamlNode parseValue(SourceLocation at, String text) {
+        return parse(at.toString(), text, location -> at);
+    }
+
+    private static YamlNode parse(String fileName, String text, Function<JsonLocation, SourceLocation> where) {
         if (text.length() > MAX_FILE_CHARS) {
             throw new UserError(fileName + ": file is larger than " + MAX_FILE_CHARS + " characters");
         }
@@ -146,16 +160,15 @@ public final class YamlReader {
                 YAMLParser parser = factory.createParser(reader)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                throw SpecError.at(new SourceLocation(fileName, 1, 1), "", "the file is empty");
+                throw SpecError.at(where.apply(null), "", "the file is empty");
             }
-            YamlNode root = readNode(parser, fileName, 0);
+            YamlNode root = readNode(parser, where, 0);
             if (parser.nextToken() != null) {
-                throw SpecError.at(location(fileName, parser.currentTokenLocation()), "",
-                        "only one YAML document is allowed");
+                throw SpecError.at(where.apply(parser.currentTokenLocation()), "", "only one YAML document is allowed");
             }
             return root;
         } catch (JsonProcessingException e) {
-            throw malformed(fileName, e);
+            throw malformed(where, e);
         } catch (IOException e) {
             throw new UserError(fileName + ": cannot read experiment file (" + e.getMessage() + ")");
         }
@@ -165,13 +178,13 @@ public final class YamlReader {
      * SnakeYAML's own problem and the place it was found (Jackson's location is where the scanner
      * started, often a line earlier), in words a user can act on.
      */
-    private static UserError malformed(String fileName, JsonProcessingException e) {
-        SourceLocation at = location(fileName, e.getLocation());
+    private static UserError malformed(Function<JsonLocation, SourceLocation> where, JsonProcessingException e) {
+        SourceLocation at = where.apply(e.getLocation());
         String problem = e.getOriginalMessage().lines().findFirst().orElse("");
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
                 Mark mark = marked.getProblemMark();
-                at = new SourceLocation(fileName, mark.getLine() + 1, mark.getColumn() + 1);
+                at = where.apply(new JsonLocation(null, mark.getIndex(), mark.getLine() + 1, mark.getColumn() + 1));
                 problem = marked.getProblem() == null ? problem : marked.getProblem();
                 break;
             }
@@ -184,8 +197,8 @@ public final class YamlReader {
         return SpecError.at(at, "", "malformed YAML: " + problem);
     }
 
-    private static YamlNode readNode(YAMLParser parser, String fileName, int depth) throws IOException {
-        SourceLocation here = location(fileName, parser.currentTokenLocation());
+    private static YamlNode readNode(YAMLParser parser, Function<JsonLocation, SourceLocation> where, int depth) throws IOException {
+        SourceLocation here = where.apply(parser.currentTokenLocation());
         if (depth > MAX_NESTING) {
             throw SpecError.at(here, "", "nesting deeper than " + MAX_NESTING + " levels");
         }
@@ -201,21 +214,21 @@ public final class YamlReader {
                 LinkedHashMap<String, YamlNode.Entry> entries = new LinkedHashMap<>();
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String key = parser.currentName();
-                    SourceLocation keyLocation = location(fileName, parser.currentTokenLocation());
+                    SourceLocation keyLocation = where.apply(parser.currentTokenLocation());
                     YamlNode.Entry earlier = entries.get(key);
                     if (earlier != null) {
                         throw SpecError.at(keyLocation, key,
                                 "duplicate key (first defined at line " + earlier.keyLocation().line() + ")");
                     }
                     parser.nextToken();
-                    entries.put(key, new YamlNode.Entry(keyLocation, readNode(parser, fileName, depth + 1)));
+                    entries.put(key, new YamlNode.Entry(keyLocation, readNode(parser, where, depth + 1)));
                 }
                 return new YamlNode.Map(here, entries);
             }
             case START_ARRAY -> {
                 List<YamlNode> items = new ArrayList<>();
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    items.add(readNode(parser, fileName, depth + 1));
+                    items.add(readNode(parser, where, depth + 1));
                 }
                 return new YamlNode.Seq(here, items);
             }
