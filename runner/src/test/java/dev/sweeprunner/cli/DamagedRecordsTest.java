@@ -129,7 +129,7 @@ class DamagedRecordsTest {
     }
 
     private static Path copyOfTable1(Path dir) throws IOException {
-        Path source = CliTest.repoFile("results/table1");
+        Path source = CliTest.repoFile("results/reference/table1");
         Path target = dir.resolve("table1");
         Files.createDirectories(target);
         Files.copy(source.resolve("experiment.yaml"), target.resolve("experiment.yaml"));

@@ -58,7 +58,7 @@ class FilesystemErrorsTest {
                     Path full = Files.createDirectory(d.resolve("full"));
                     t.rootOnly(List.of("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", full.toString()),
                             List.of("umount", full.toString()));
-                    Path source = CliTest.repoFile("results/table1/trials/1aada7b596");
+                    Path source = CliTest.repoFile("results/reference/table1/trials/1aada7b596");
                     Path trial = Files.createDirectories(full.resolve("trials/1aada7b596"));
                     for (String name : List.of("trial.json", "epochs.csv")) {
                         Files.copy(source.resolve(name), trial.resolve(name));
