@@ -4,9 +4,10 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.sweeprunner.UserError;
 import dev.sweeprunner.data.FashionMnist;
-import dev.sweeprunner.plan.PlanOverrides;
-import dev.sweeprunner.search.Search;
-import dev.sweeprunner.search.TpeSource;
+import dev.sweeprunner.plan.CanonicalJson;
+import dev.sweeprunner.plan.Network;
+import dev.sweeprunner.plan.Planner;
+import dev.sweeprunner.plan.Sizing;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.records.BestWeights;
 import dev.sweeprunner.records.EpochRecord;
@@ -16,18 +17,15 @@ import dev.sweeprunner.records.TrialStore;
 import dev.sweeprunner.report.Report;
 import dev.sweeprunner.train.DeviceChoice;
 import dev.sweeprunner.train.TrainingData;
-import dev.sweeprunner.train.TrainingLoop;
+import dev.sweeprunner.train.Evaluator;
 import dev.sweeprunner.spec.ExperimentSpec;
 import dev.sweeprunner.spec.SpecParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,8 +54,6 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new UserError(experimentFile + ": missing (every sweep keeps a copy of its experiment file there)");
         }
         ExperimentSpec spec = SpecParser.parse(experimentFile);
-        Map<String, Trial> planned = Search.plan(spec, PlanOverrides.NONE).trials().stream()
-                .collect(Collectors.toMap(Trial::id, Function.identity()));
         Device target = device.resolve(Engine.getInstance());
         FashionMnist mnist = FashionMnist.load(data.locate(spec.data().dir()).dir(), true);
         TrainingData arrays = null;
@@ -67,21 +63,22 @@ final class EvaluateCommand implements Callable<Integer> {
         try {
             for (TrialRecord record : store.readAll()) {
                 Path parameters = store.trialDir(record.trialId()).resolve(TrialStore.BEST_PARAMS);
-                Optional<Trial> trial = Optional.ofNullable(planned.get(record.trialId()))
-                        .or(() -> replanned(spec, record))
-                        .or(() -> TpeSource.proposed(spec, PlanOverrides.NONE, store, record.trialId()));
-                if (record.status() != TrialStatus.COMPLETED || !Files.isRegularFile(parameters) || trial.isEmpty()) {
-                    System.out.println(record.trialId() + ": skipped (" + (trial.isEmpty() ? "not in the experiment's plan"
-                            : record.status() != TrialStatus.COMPLETED ? record.status().csvName() : "no best.params") + ")");
+                if (record.status() != TrialStatus.COMPLETED || !Files.isRegularFile(parameters)) {
+                    System.out.println(record.trialId() + ": skipped ("
+                            + (record.status() != TrialStatus.COMPLETED ? record.status().csvName() : "no best.params") + ")");
+                    continue;
+                }
+                Optional<Trial> trial = recorded(record);
+                if (trial.isEmpty()) {
                     continue;
                 }
                 List<EpochRecord> epochs = store.readEpochs(record.trialId());
-                EpochRecord best = null;
-                for (EpochRecord row : epochs) {
-                    if (row.improvesOn(best, trial.get().config().bestBy())) {
-                        best = row;
-                    }
+                Optional<EpochRecord> bestRow = EpochRecord.best(epochs, trial.get().config().bestBy());
+                if (bestRow.isEmpty()) {
+                    System.out.println(record.trialId() + ": skipped (no epoch rows in " + TrialStore.EPOCHS_CSV + ")");
+                    continue;
                 }
+                EpochRecord best = bestRow.get();
                 TrainingData.Partition needed = TrainingData.Partition.of(trial.get().config());
                 if (!needed.equals(partition)) {
                     if (arrays != null) {
@@ -93,9 +90,9 @@ final class EvaluateCommand implements Callable<Integer> {
                 boolean stoppedEarly = epochs.size() < trial.get().config().epochs();
                 BestWeights weights;
                 try {
-                    weights = TrainingLoop.evaluateBest(target, trial.get(), best, stoppedEarly,
+                    weights = Evaluator.evaluateSaved(target, trial.get(), best, stoppedEarly,
                             Files.readAllBytes(parameters), arrays.test());
-                } catch (java.io.IOException | TrainingLoop.UnloadableParameters e) {
+                } catch (java.io.IOException | Evaluator.UnloadableParameters e) {
                     // one bad file must not stop the others nor the report; the exit code says it happened
                     System.err.println("error: " + parameters + ": does not load (" + e.getMessage() + "); trial skipped");
                     unloadable++;
@@ -121,12 +118,21 @@ final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A smoke run's trials (--epochs / --train-limit) are planned with those overrides. */
-    private static Optional<Trial> replanned(ExperimentSpec spec, TrialRecord record) {
-        Object epochs = record.config().get("epochs");
-        Object limit = record.config().get("train_limit");
-        PlanOverrides overrides = new PlanOverrides(epochs == null ? null : ((Number) epochs).intValue(),
-                limit == null ? null : ((Number) limit).intValue());
-        return Search.plan(spec, overrides).trials().stream().filter(t -> t.id().equals(record.trialId())).findFirst();
+    /**
+     * The trial as it was run, from the resolved config its trial.json records (what its id was
+     * hashed from), network included: no re-planning, so smoke runs (--epochs, --train-limit) and
+     * trials since removed from the experiment file evaluate too.
+     */
+    private static Optional<Trial> recorded(TrialRecord record) {
+        try {
+            Trial trial = Planner.trial(record.planIndex(), CanonicalJson.decode(record.config()));
+            if (trial.configHash().equals(record.configHash())) {
+                return Optional.of(trial);
+            }
+            System.out.println(record.trialId() + ": skipped (its recorded config does not hash to its config_hash)");
+        } catch (CanonicalJson.Invalid | Sizing.Impossible | Network.Invalid e) {
+            System.out.println(record.trialId() + ": skipped (its recorded config: " + e.getMessage() + ")");
+        }
+        return Optional.empty();
     }
 }

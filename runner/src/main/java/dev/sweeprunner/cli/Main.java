@@ -2,28 +2,41 @@ package dev.sweeprunner.cli;
 
 import dev.sweeprunner.UserError;
 import dev.sweeprunner.train.RunEnvironment;
+import dev.sweeprunner.records.DamagedRecord;
+import dev.sweeprunner.records.AtomicFiles;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point: exit 0 on success, 2 on a user error (one line, no stack trace), 1 otherwise. */
+/**
+ * Entry point: exit 0 on success, 2 on a user error (one line, no stack trace), 3 when a sweep
+ * left trials to another live sweep, 1 otherwise.
+ */
 // INHERIT gives every command --help and --version, so `runner sweep --help` prints the sweep's options
 @Command(name = "runner", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
         description = "Sizes small networks to parameter budgets, trains them with DJL/PyTorch, writes CSV and tables.",
-        subcommands = {PlanCommand.class, SweepCommand.class, ReportCommand.class, DataCommand.class,
+        subcommands = {PlanCommand.class, SweepCommand.class, ReportCommand.class, CompareCommand.class, DataCommand.class,
             InfoCommand.class, EvaluateCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USER_ERROR = 2;
     public static final int EXIT_FAILURE = 1;
+    /**
+     * A sweep that skipped trials because another live sweep was running them: nothing failed,
+     * but this sweep's results are not all there yet. Not 2: nothing is wrong with the input.
+     */
+    public static final int EXIT_INCOMPLETE = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: plan, sweep, report, evaluate, data, info or help");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: plan, sweep, report, compare, evaluate, data, info or help");
     }
 
     public static void main(String[] args) {
@@ -60,8 +73,16 @@ public final class Main implements Runnable {
 
     private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
-        if (e instanceof UserError) {
+        if (e instanceof UserError || e instanceof DamagedRecord) {
             err.println("error: " + e.getMessage());
+            err.flush();
+            return EXIT_USER_ERROR;
+        }
+        if (e instanceof UncheckedIOException io) {
+            // a filesystem problem the specific messages did not catch: still the path and the OS's reason
+            IOException cause = io.getCause();
+            err.println("error: " + (cause instanceof FileSystemException f && f.getFile() != null
+                    ? f.getFile() + ": " + AtomicFiles.reason(f) : io.getMessage()));
             err.flush();
             return EXIT_USER_ERROR;
         }

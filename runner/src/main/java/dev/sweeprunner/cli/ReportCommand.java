@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,21 +50,36 @@ final class ReportCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})", defaultValue = "last", converter = AtConverter.class)
     EpochConfusion.At at;
 
+    @picocli.CommandLine.Mixin
+    AgainstOption against;
+
     @Override
     public Integer call() throws Exception {
+        Optional<AgainstOption.Reference> reference = against.load();
         TrialStore store = new TrialStore(dir);
-        List<TrialRecord> records = store.readAll();
+        if (!Files.isDirectory(dir)) {
+            throw new UserError(dir + ": " + (Files.exists(dir) ? "not a directory" : "no such directory"));
+        }
+        TrialStore.Scan scan = store.scan();
+        store.requireWritable(); // the report is written beside the records: say so before reading them all
+        List<TrialRecord> records = scan.records();
         if (records.isEmpty()) {
-            throw new UserError(dir + ": no trial records (expected " + dir.resolve(TrialStore.TRIALS_DIR)
-                    + "/<id>/trial.json)");
+            Report.warnDamaged(scan.damaged(), System.err);
+            throw new UserError(dir + ": no " + (scan.damaged().isEmpty() ? "" : "readable ")
+                    + "trial records (expected " + dir.resolve(TrialStore.TRIALS_DIR) + "/<id>/trial.json)");
         }
         Path experimentFile = dir.resolve(TrialStore.EXPERIMENT_YAML);
         String name = records.get(0).experiment();
         String description = "";
         if (Files.isRegularFile(experimentFile)) {
-            ExperimentSpec spec = SpecParser.parse(experimentFile);
-            name = spec.name();
-            description = spec.description();
+            try {
+                ExperimentSpec spec = SpecParser.parse(experimentFile);
+                name = spec.name();
+                description = spec.description();
+            } catch (UserError e) { // only the report's title comes from it: name it and go on
+                System.err.println("warning: damaged record " + e.getMessage() + "; the report is titled '" + name
+                        + "' from the trial records");
+            }
         }
         Report.Results results = Report.load(store, name, description);
         ConfusionDiff.Result result = diff == null ? null : ConfusionDiff.of(results, diff.get(0), diff.get(1), at);
@@ -82,8 +98,11 @@ final class ReportCommand implements Callable<Integer> {
         format.writeOut(table == Printed.SUMMARY ? Tables.summary(results.groups())
                 : Tables.trials(results.trials(), results.groups()), out);
         out.flush();
+        reference.ifPresent(r -> r.compare(dir, results.groups(), System.out));
         System.err.println("Regenerated " + dir.resolve(Report.REPORT_MD) + " and the tables beside it ("
-                + results.trials().size() + " trials, " + results.groups().size() + " configurations)");
+                + results.trials().size() + " trials, " + results.groups().size() + " configurations"
+                + (results.damaged().isEmpty() ? "" : "; " + results.damaged().size() + " damaged file(s), named above")
+                + ")");
         return 0;
     }
 

@@ -7,6 +7,7 @@ import dev.sweeprunner.report.Report;
 import dev.sweeprunner.sweep.SweepListener;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.Optional;
 
 /**
  * The sweep command's report: a preview when the first worker runs out of work, the final one
@@ -17,9 +18,16 @@ import java.io.PrintStream;
 public final class ReportingSweepListener implements SweepListener {
     private final PrintStream out;
     private final DrawnCharts charts = new DrawnCharts();
+    private final Optional<AgainstOption.Reference> reference;
 
     public ReportingSweepListener(PrintStream out) {
+        this(out, Optional.empty());
+    }
+
+    /** Also compares the finished run with {@code reference} when there is one. */
+    ReportingSweepListener(PrintStream out, Optional<AgainstOption.Reference> reference) {
         this.out = out;
+        this.reference = reference;
     }
 
     @Override
@@ -34,7 +42,8 @@ public final class ReportingSweepListener implements SweepListener {
 
     @Override
     public void onSweepEnd(Plan plan, TrialStore store) {
-        Report.write(store, plan.spec().name(), plan.spec().description(), out, charts);
+        Report.Results results = Report.write(store, plan.spec().name(), plan.spec().description(), out, charts);
+        reference.ifPresent(r -> r.compare(store.resultsDir(), results.groups(), out));
         out.println("Results: " + store.resultsDir().resolve(Report.REPORT_MD) + ", "
                 + store.resultsDir().resolve(Report.SUMMARY_CSV) + ", "
                 + store.resultsDir().resolve(Report.COMPARISON_MD));

@@ -2,12 +2,16 @@ package dev.sweeprunner.cli;
 
 import ai.djl.engine.Engine;
 import dev.sweeprunner.UserError;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
+import java.util.Optional;
+import dev.sweeprunner.train.GpuProbe;
+import dev.sweeprunner.sweep.GpuAssignment;
 import dev.sweeprunner.data.DatasetLocator;
 import dev.sweeprunner.data.DecompressedCache;
 import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Plan;
-import dev.sweeprunner.plan.PlanOverrides;
-import dev.sweeprunner.records.TrialStore;
 import dev.sweeprunner.search.Search;
 import dev.sweeprunner.search.TpeSource;
 import dev.sweeprunner.spec.SearchSpec;
@@ -18,11 +22,10 @@ import dev.sweeprunner.train.DeviceChoice;
 import dev.sweeprunner.train.InProcessRunner;
 import dev.sweeprunner.sweep.Sweep;
 import dev.sweeprunner.sweep.WorkerRunner;
+import dev.sweeprunner.records.TrialStore;
 import dev.sweeprunner.spec.ExperimentSpec;
-import dev.sweeprunner.spec.SpecParser;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -30,7 +33,6 @@ import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "sweep", description = "Run every trial of an experiment (resumes; completed trials are skipped).")
 final class SweepCommand implements Callable<Integer> {
@@ -39,8 +41,11 @@ final class SweepCommand implements Callable<Integer> {
     /** DJL sets PyTorch's intra-op threads from this property when its engine starts. */
     private static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
 
-    @Parameters(paramLabel = "FILE", description = "experiment YAML")
-    Path file;
+    @Mixin
+    PlanOptions planning;
+
+    @Mixin
+    AgainstOption against;
 
     @Option(names = "--results", paramLabel = "DIR", description = "this experiment's results directory (default results/<name>)")
     Path results;
@@ -48,12 +53,6 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--device", description = "auto | cpu | gpu (default: ${DEFAULT-VALUE})", defaultValue = "auto",
             converter = DeviceConverter.class)
     DeviceChoice device;
-
-    @Option(names = "--epochs", description = "override every trial's epochs")
-    Integer epochs;
-
-    @Option(names = "--train-limit", paramLabel = "N", description = "train on the first N training images (smoke runs)")
-    Integer trainLimit;
 
     @Option(names = "--fresh", description = "move earlier results aside and start over")
     boolean fresh;
@@ -67,8 +66,17 @@ final class SweepCommand implements Callable<Integer> {
             + "JVM, no isolation)")
     String workers;
 
+    /**
+     * cuDNN times several convolution algorithms on the first batch of each shape and keeps the
+     * fastest: quicker epochs for fixed shapes, but the choice can differ between runs, and so can
+     * the last digits. Off by default, as in PyTorch; recorded in trial.json either way.
+     */
+    @Option(names = "--cudnn-benchmark", description = "let cuDNN pick convolution algorithms by timing them (GPU; "
+            + "faster, not bit-reproducible)")
+    boolean cudnnBenchmark;
+
     @Option(names = "--threads", paramLabel = "T", description = "intra-op threads per worker, or of this JVM with "
-            + "--workers 0 (default: cores / trials running at once)")
+            + "--workers 0 (default: cores / min(workers, trials in the plan), the same for every shard)")
     Integer threads;
 
     @Option(names = "--shard", paramLabel = "I/N|auto", description = "run shard I of N of the plan; auto reads Slurm "
@@ -103,15 +111,15 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentSpec spec = SpecParser.parse(file);
-        PlanOverrides overrides = CliOverrides.of(epochs, trainLimit);
-        Plan plan = Search.plan(spec, overrides);
+        ExperimentSpec spec = planning.spec();
+        Plan plan = planning.plan(spec);
         boolean tpe = spec.search().strategy() == SearchSpec.Strategy.TPE;
         if (tpe && (shard != null || !only.isEmpty() || retryFailed)) {
             throw new UserError((shard != null ? "--shard" : !only.isEmpty() ? "--only" : "--retry-failed")
                     + ": not with a TPE search, which proposes one sequence of trials; to share its work, start "
                     + "more sweeps on the same results directory (claims keep them apart)");
         }
+        Optional<AgainstOption.Reference> reference = against.load();
         TrialFilter selection = TrialFilter.parse(only);
         selection.select(plan.trials()); // a selection that matches nothing is a user error before anything starts
         if (maxFailures != null && maxFailures < 1) {
@@ -120,13 +128,23 @@ final class SweepCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw new UserError("--threads: must be at least 1, got " + threads);
         }
-        int slots = workerCount(workers, device); // 0 (this JVM) starts no engine to decide
-        if (threads != null && slots == 0) {
-            // read by DJL when the engine starts, which nothing in this JVM has made it do yet
-            System.setProperty(THREADS_PROPERTY, threads.toString());
-        }
         if (device == DeviceChoice.GPU) {
             device.resolve(Engine.getInstance()); // no GPU is a user error here, not a failed trial per worker
+        }
+        GpuAssignment gpus = gpus(workers, device);
+        int slots = workerCount(workers, gpus, GpuAssignment.mpsRunning(System.getenv()),
+                Runtime.getRuntime().availableProcessors());
+        if (slots == 0) {
+            // read by DJL when the engine starts, which nothing in this JVM has made it do yet
+            if (threads != null) {
+                System.setProperty(THREADS_PROPERTY, threads.toString());
+            }
+            if (cudnnBenchmark) {
+                System.setProperty(GpuProbe.CUDNN_BENCHMARK_PROPERTY, "true");
+            }
+        } else if (!gpus.none()) {
+            System.out.printf("GPUs %s: %d worker(s), round robin, each sees one GPU (CUDA_VISIBLE_DEVICES)%n",
+                    String.join(",", gpus.gpus()), slots);
         }
         Path dir = results != null ? results : RESULTS_ROOT.resolve(spec.name());
         // found (or downloaded and verified) once, here, and only if a trial is left to run
@@ -143,56 +161,99 @@ final class SweepCommand implements Callable<Integer> {
                 return found;
             }
         };
-        Sweep.Options options = Sweep.Options.defaults(dir).withFresh(fresh).withWorkers(slots)
-                .withShard(shard == null ? Shard.ALL : Shard.parse(shard, shardCount, System.getenv()))
-                .withSelection(selection)
-                .withRetryFailed(retryFailed)
-                .withFailurePolicy(maxFailures == null ? Integer.MAX_VALUE : maxFailures, failFast)
-                .withProgress(!noProgress && Sweep.interactive())
-                .withLease(leaseSeconds == null ? Sweep.DEFAULT_LEASE : Duration.ofSeconds(leaseSeconds));
+        Sweep.Builder options = Sweep.Options.builder(dir).fresh(fresh).workers(slots)
+                .selection(selection)
+                .retryFailed(retryFailed)
+                .progress(!noProgress && Sweep.interactive());
+        if (shard != null) {
+            options.shard(Shard.parse(shard, shardCount, System.getenv()));
+        }
+        if (maxFailures != null || failFast) {
+            options.failurePolicy(maxFailures == null ? Integer.MAX_VALUE : maxFailures, failFast);
+        }
+        if (leaseSeconds != null) {
+            options.lease(Duration.ofSeconds(leaseSeconds));
+        }
         ClassArchive classArchive = ClassArchive.forThisJvm(
                 DecompressedCache.standardDir(System.getenv(), System.getProperty("user.home")));
+        AtomicInteger slotNumbers = new AtomicInteger(); // slots are made one after another: worker i gets GPU i mod n
         Sweep sweep = new Sweep(System.out, slots == 0
-                ? (p, store, progress, running) -> new InProcessRunner(p, store, System.out, device,
-                        () -> FashionMnist.load(dataDir.get(), true), progress == null ? List.of() : List.of(progress))
-                : (p, store, progress, running) -> new WorkerRunner(workerCommand(dataDir.get(), dir, running),
-                        classArchive, store, spec.name(), System.out, progress),
-                new ReportingSweepListener(System.out));
+                ? (p, store, progress, slotsForPlan) -> new InProcessRunner(spec.name(), p.trials().size(), store,
+                        System.out, device, () -> FashionMnist.load(dataDir.get(), true),
+                        progress == null ? List.of() : List.of(progress))
+                : (p, store, progress, slotsForPlan) -> new WorkerRunner(
+                        workerCommand(dataDir.get(), dir, slotsForPlan), classArchive, store, spec.name(),
+                        p.trials().size(), System.out, progress,
+                        gpus.none() ? Map.of() : gpus.environmentFor(slotNumbers.getAndIncrement())),
+                new ReportingSweepListener(System.out, reference));
+        new TrialStore(dir).requireWritable();
         TpeSource proposer = null;
         if (tpe) {
-            proposer = new TpeSource(new Search(spec, overrides), new TrialStore(dir), Math.max(1, slots), System.out);
+            proposer = new TpeSource(new Search(spec, planning.overrides()), new TrialStore(dir), Math.max(1, slots),
+                    System.out);
             System.out.println(proposer.describe());
         }
-        Sweep.Outcome outcome = sweep.run(plan, options, proposer);
+        Sweep.Outcome outcome = sweep.run(plan, options.build(), proposer);
         System.out.println("Done: " + outcome);
-        return outcome.failed() > 0 ? Main.EXIT_FAILURE : 0;
+        if (outcome.failed() > 0) {
+            return Main.EXIT_FAILURE;
+        }
+        if (outcome.elsewhere() > 0) {
+            System.out.println("Incomplete: " + outcome.elsewhere() + " trial(s) were being run by another live sweep "
+                    + "and were skipped; sweep again once it has ended to have every result here (exit code "
+                    + Main.EXIT_INCOMPLETE + ")");
+            return Main.EXIT_INCOMPLETE;
+        }
+        return 0;
     }
 
-    /** The same runner, in a new JVM, with this sweep's plan settings and its share of the cores. */
-    private List<String> workerCommand(Path dataDir, Path resultsDir, int running) {
-        int perWorker = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / running);
+    /**
+     * The same runner in a new JVM, with only what is per JVM on its command line (the trials come
+     * over the protocol) and its share of the cores.
+     */
+    private List<String> workerCommand(Path dataDir, Path resultsDir, int slotsForPlan) {
+        int perWorker = threads != null ? threads : threadsPerWorker(Runtime.getRuntime().availableProcessors(), slotsForPlan);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true", "-Djava.awt.headless=true",
-                "-D" + THREADS_PROPERTY + "=" + perWorker,
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), WorkerCommand.NAME, file.toString(),
+                "-D" + THREADS_PROPERTY + "=" + perWorker));
+        if (cudnnBenchmark) {
+            command.add("-D" + GpuProbe.CUDNN_BENCHMARK_PROPERTY + "=true");
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), WorkerCommand.NAME,
                 "--results", resultsDir.toString(), "--device", device.name().toLowerCase(Locale.ROOT),
                 "--data-dir", dataDir.toString()));
-        if (epochs != null) {
-            command.addAll(List.of("--epochs", epochs.toString()));
-        }
-        if (trainLimit != null) {
-            command.addAll(List.of("--train-limit", trainLimit.toString()));
-        }
         return command;
     }
 
-    /** N (0 = in this JVM), or auto: one per core when training on the CPU, one on a GPU. */
-    static int workerCount(String text, DeviceChoice device) {
+    /**
+     * Intra-op threads of each worker: a function of the machine and the whole plan only, never of
+     * the shard or of how many trials are left, because PyTorch's reductions split differently over
+     * other thread counts and the last digits of the results change: the same trial id must give
+     * the same numbers however the plan is run (one shot, shards, a resume).
+     */
+    static int threadsPerWorker(int cores, int slotsForPlan) {
+        return Math.max(1, cores / Math.max(1, slotsForPlan));
+    }
+
+    /**
+     * The GPUs the workers are spread over; none when training on the CPU. Asking the engine costs
+     * half a second of a core, so it is asked only when a GPU may be there and will be used.
+     */
+    static GpuAssignment gpus(String workers, DeviceChoice device) {
+        boolean inThisJvm = workers.trim().equals("0");
+        boolean gpu = device == DeviceChoice.GPU || device == DeviceChoice.AUTO && !inThisJvm && DeviceChoice.mayHaveGpu()
+                && Engine.getInstance().getGpuCount() > 0;
+        return gpu ? GpuAssignment.of(System.getenv(), Engine.getInstance().getGpuCount()) : new GpuAssignment(List.of());
+    }
+
+    /**
+     * N (0 = in this JVM), or auto: one per core when training on the CPU; on GPUs one per GPU (two
+     * under MPS), at most one per core ({@link GpuAssignment#autoWorkers}).
+     */
+    static int workerCount(String text, GpuAssignment gpus, boolean mps, int cores) {
         if (text.trim().equalsIgnoreCase("auto")) {
-            boolean gpu = device == DeviceChoice.GPU
-                    || device == DeviceChoice.AUTO && DeviceChoice.mayHaveGpu() && Engine.getInstance().getGpuCount() > 0;
-            return gpu ? 1 : Runtime.getRuntime().availableProcessors();
+            return gpus.none() ? cores : gpus.autoWorkers(mps, cores);
         }
         try {
             int count = Integer.parseInt(text.trim());

@@ -2,16 +2,10 @@ package dev.sweeprunner.cli;
 
 import ai.djl.engine.Engine;
 import dev.sweeprunner.data.FashionMnist;
-import dev.sweeprunner.plan.Plan;
-import dev.sweeprunner.plan.PlanOverrides;
-import dev.sweeprunner.search.Search;
-import dev.sweeprunner.search.TpeSource;
-import dev.sweeprunner.spec.ExperimentSpec;
 import dev.sweeprunner.records.TrialStore;
+import dev.sweeprunner.sweep.WorkerLoop;
 import dev.sweeprunner.train.DeviceChoice;
 import dev.sweeprunner.train.InProcessRunner;
-import dev.sweeprunner.sweep.WorkerLoop;
-import dev.sweeprunner.spec.SpecParser;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -19,33 +13,27 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-/** Started by {@code sweep}: trains the trials the sweep names on stdin (see WorkerProtocol). */
+/**
+ * Started by {@code sweep}: trains the resolved trials the sweep sends on stdin (see
+ * WorkerProtocol). Its command line holds only what is per JVM; what to train comes over the
+ * protocol, so the worker never reads the experiment file or the sweep's flags. Intra-op threads
+ * come as the JVM property DJL reads when its engine starts.
+ */
 @Command(name = WorkerCommand.NAME, hidden = true, description = "(internal) a sweep's worker JVM")
 final class WorkerCommand implements Callable<Integer> {
     static final String NAME = "worker";
-
-    @Parameters(paramLabel = "FILE")
-    Path file;
 
     @Option(names = "--results", required = true)
     Path results;
 
     @Option(names = "--device", defaultValue = "auto", converter = SweepCommand.DeviceConverter.class)
     DeviceChoice device;
-
-    @Option(names = "--epochs")
-    Integer epochs;
-
-    @Option(names = "--train-limit")
-    Integer trainLimit;
 
     @Option(names = "--data-dir", required = true)
     Path dataDir;
@@ -55,18 +43,14 @@ final class WorkerCommand implements Callable<Integer> {
         // stdout is the protocol channel: everything else, ours or a library's, goes to stderr
         PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err);
-        // a worker's start is pure overhead: the files and the native engine load while the spec is
-        // parsed, each on its own thread; the files are read once and kept for every later trial
+        // a worker's start is pure overhead: the files and the native engine load while the sweep's
+        // first line is awaited, each on its own thread; the files are read once and kept for every trial
         Executor ownThread = task -> new Thread(task, "worker-preload").start();
         CompletableFuture<FashionMnist> files = CompletableFuture.supplyAsync(() -> FashionMnist.load(dataDir, true), ownThread);
         CompletableFuture.runAsync(Engine::getInstance, ownThread);
-        ExperimentSpec spec = SpecParser.parse(file);
-        PlanOverrides overrides = CliOverrides.of(epochs, trainLimit);
-        Plan plan = Search.plan(spec, overrides);
         TrialStore store = new TrialStore(results);
-        InProcessRunner runner = new InProcessRunner(plan, store, System.err, device,
-                files::join, List.of(WorkerLoop.progressReporter(protocol)));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        return WorkerLoop.serve(plan, id -> TpeSource.proposed(spec, overrides, store, id), runner, in, protocol);
+        return WorkerLoop.serve((experiment, planSize, listeners) -> new InProcessRunner(experiment, planSize, store,
+                System.err, device, files::join, listeners), in, protocol, System.err);
     }
 }

@@ -1,7 +1,6 @@
 package dev.sweeprunner.plan;
 
 import dev.sweeprunner.spec.DatasetShape;
-import dev.sweeprunner.spec.Arch;
 import dev.sweeprunner.spec.Layer;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +9,10 @@ import java.util.List;
  * The network a trial trains: its hidden layers in order, then the output Linear(10) that every
  * network ends with. Budget-sized, preset and explicit networks all become one of these, so one
  * model builder serves them all. {@link #paramCount()} is the trainable count DJL will report.
+ * Every count walks the layers once with {@link #walk}, which enters residual branches, so a new
+ * layer kind needs its shape rule in {@link #after} and its weights in the counts, nothing more.
  */
-public record Network(Arch family, List<Layer> layers, String label) {
+public record Network(List<Layer> layers, String label) {
 
     public Network {
         layers = List.copyOf(layers);
@@ -27,12 +28,16 @@ public record Network(Arch family, List<Layer> layers, String label) {
     }
 
     /** The features flowing between layers: channels x side x side maps, or flat vectors (side 0). */
-    private record Features(long channels, int side) {
-        boolean flat() {
+    public record Features(long channels, int side) {
+        /** One grey image. */
+        public static final Features INPUT = new Features(1, DatasetShape.IMAGE_SIDE);
+
+        public boolean flat() {
             return side == 0;
         }
 
-        long size() {
+        /** Values per image. */
+        public long size() {
             return flat() ? channels : channels * side * side;
         }
     }
@@ -41,26 +46,30 @@ public record Network(Arch family, List<Layer> layers, String label) {
      * Checks every layer against the shape reaching it and inserts the flatten PyTorch users write
      * before a dense layer (or the output) that meets conv feature maps.
      */
-    public static Network of(Arch family, List<Layer> layers, String label) {
+    public static Network of(List<Layer> layers, String label) {
         List<Layer> complete = new ArrayList<>();
-        Features features = new Features(1, DatasetShape.IMAGE_SIDE);
+        Features features = Features.INPUT;
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
             if (layer instanceof Layer.Dense && !features.flat()) {
                 complete.add(new Layer.Flatten());
                 features = new Features(features.size(), 0);
             }
-            features = next(features, layer, i);
+            features = next(features, layer, "layer " + (i + 1) + " (" + layer.canonical() + ")");
             complete.add(layer);
         }
         if (!features.flat()) {
             complete.add(new Layer.Flatten());
         }
-        return new Network(family, complete, label);
+        return new Network(complete, label);
     }
 
-    private static Features next(Features in, Layer layer, int index) {
-        String where = "layer " + (index + 1) + " (" + layer.canonical() + ")";
+    /** The features after {@code layer} (for a residual block, after the sum). */
+    public static Features after(Features in, Layer layer) {
+        return next(in, layer, layer.canonical());
+    }
+
+    private static Features next(Features in, Layer layer, String where) {
         if (layer instanceof Layer.Conv conv) {
             requireMaps(in, where);
             int side = in.side() + 2 * conv.padding() - conv.kernel() + 1;
@@ -87,7 +96,29 @@ public record Network(Arch family, List<Layer> layers, String label) {
         if (layer instanceof Layer.Dense dense) {
             return new Features(dense.units(), 0);
         }
+        if (layer instanceof Layer.Residual residual) {
+            requireMaps(in, where);
+            Features body = through(in, residual.body(), where);
+            Features shortcut = through(in, residual.shortcut(), where);
+            if (!body.equals(shortcut) || body.flat()) {
+                throw new Invalid(where + " adds a " + describe(body) + " body to a " + describe(shortcut)
+                        + " shortcut; both must give the same maps");
+            }
+            return body;
+        }
         return in; // BatchNorm, ReLU and dropout keep the shape
+    }
+
+    private static Features through(Features in, List<Layer> layers, String where) {
+        Features features = in;
+        for (Layer layer : layers) {
+            features = next(features, layer, where);
+        }
+        return features;
+    }
+
+    private static String describe(Features f) {
+        return f.flat() ? f.channels() + "-vector" : f.channels() + "x" + f.side() + "x" + f.side();
     }
 
     private static void requireMaps(Features in, String where) {
@@ -96,20 +127,46 @@ public record Network(Arch family, List<Layer> layers, String label) {
         }
     }
 
-    public long paramCount() {
-        long count = 0;
-        Features features = new Features(1, DatasetShape.IMAGE_SIDE);
+    /** Sees each layer with the features entering and leaving it. */
+    @FunctionalInterface
+    private interface Visitor {
+        void visit(Layer layer, Features in, Features out);
+    }
+
+    /**
+     * Visits every layer in order, the layers inside a residual block (body, then shortcut) before
+     * the block itself; returns the features reaching the output layer.
+     */
+    private Features walk(Visitor visitor) {
+        return walk(layers, Features.INPUT, visitor);
+    }
+
+    private static Features walk(List<Layer> layers, Features in, Visitor visitor) {
+        Features features = in;
         for (Layer layer : layers) {
-            if (layer instanceof Layer.Conv conv) {
-                count += features.channels() * conv.channels() * conv.kernel() * conv.kernel() + conv.channels();
-            } else if (layer instanceof Layer.Dense dense) {
-                count += features.size() * dense.units() + dense.units();
-            } else if (layer instanceof Layer.BatchNorm) {
-                count += 2 * features.channels(); // scale and shift; running stats are not trained
+            if (layer instanceof Layer.Residual residual) {
+                walk(residual.body(), features, visitor);
+                walk(residual.shortcut(), features, visitor);
             }
-            features = next(features, layer, 0);
+            Features out = after(features, layer);
+            visitor.visit(layer, features, out);
+            features = out;
         }
-        return count + features.size() * DatasetShape.CLASSES + DatasetShape.CLASSES;
+        return features;
+    }
+
+    public long paramCount() {
+        long[] count = {0};
+        Features last = walk((layer, in, out) -> {
+            if (layer instanceof Layer.Conv conv) {
+                count[0] += in.channels() * conv.channels() * conv.kernel() * conv.kernel() + conv.channels();
+            } else if (layer instanceof Layer.Dense dense) {
+                count[0] += in.size() * dense.units() + dense.units();
+            } else if (layer instanceof Layer.BatchNorm) {
+                count[0] += 2 * in.channels(); // scale and shift; running stats are not trained
+            }
+        });
+        return count[0] + last.size() * DatasetShape.CLASSES + DatasetShape.CLASSES;
     }
 
     /**
@@ -117,63 +174,35 @@ public record Network(Arch family, List<Layer> layers, String label) {
      * included): the work that dominates training, for ordering trials by cost.
      */
     public long multiplyAdds() {
-        long total = 0;
-        Features features = new Features(1, DatasetShape.IMAGE_SIDE);
-        for (Layer layer : layers) {
-            Features out = next(features, layer, 0);
+        long[] total = {0};
+        Features last = walk((layer, in, out) -> {
             if (layer instanceof Layer.Conv conv) {
-                total += out.size() * features.channels() * conv.kernel() * conv.kernel();
+                total[0] += out.size() * in.channels() * conv.kernel() * conv.kernel();
             } else if (layer instanceof Layer.Dense) {
-                total += features.size() * out.size();
+                total[0] += in.size() * out.size();
             }
-            features = out;
-        }
-        return total + features.size() * DatasetShape.CLASSES;
+        });
+        return total[0] + last.size() * DatasetShape.CLASSES;
     }
 
     /** Values per image of the largest tensor a forward pass makes: the input or a layer's output. */
     public long largestActivation() {
-        Features features = new Features(1, DatasetShape.IMAGE_SIDE);
-        long largest = features.size();
-        for (Layer layer : layers) {
-            features = next(features, layer, 0);
-            largest = Math.max(largest, features.size());
-        }
-        return Math.max(largest, DatasetShape.CLASSES);
+        long[] largest = {Features.INPUT.size()};
+        walk((layer, in, out) -> largest[0] = Math.max(largest[0], out.size()));
+        return Math.max(largest[0], DatasetShape.CLASSES);
     }
 
-    /** Inputs to the output layer: what {@link #paramCount()} multiplies by 10. */
-    public long outputFanIn() {
-        return featuresBefore(layers.size()).size();
-    }
-
-    /** Inputs per output unit of layer {@code index}: in-channels x kernel area (conv), in-features (dense). */
-    public long fanIn(int index) {
-        Features in = featuresBefore(index);
-        return layers.get(index) instanceof Layer.Conv conv ? in.channels() * conv.kernel() * conv.kernel() : in.size();
-    }
-
-    /** Values per image after layer {@code index} (a flatten layer's output width). */
-    public long sizeAfter(int index) {
-        return featuresBefore(index + 1).size();
-    }
-
-    private Features featuresBefore(int index) {
-        Features features = new Features(1, DatasetShape.IMAGE_SIDE);
-        for (int i = 0; i < index; i++) {
-            features = next(features, layers.get(i), i);
-        }
-        return features;
-    }
-
-    /** Conv channels and dense units in order: the "widths" of reports and plan --json. */
+    /**
+     * Conv channels, dense units and residual blocks' output channels, in order (not the layers
+     * inside a residual block): the "widths" of reports and plan --json.
+     */
     public List<Integer> widths() {
         List<Integer> widths = new ArrayList<>();
+        Features features = Features.INPUT;
         for (Layer layer : layers) {
-            if (layer instanceof Layer.Conv conv) {
-                widths.add(conv.channels());
-            } else if (layer instanceof Layer.Dense dense) {
-                widths.add(dense.units());
+            features = after(features, layer);
+            if (layer instanceof Layer.Conv || layer instanceof Layer.Dense || layer instanceof Layer.Residual) {
+                widths.add(Math.toIntExact(features.channels()));
             }
         }
         return widths;
@@ -187,10 +216,10 @@ public record Network(Arch family, List<Layer> layers, String label) {
     /** A compact label for an explicit list: "1-32c5-p2-64c5-p2-1600-256-128-10". */
     public static String autoLabel(List<Layer> layers) {
         List<String> parts = new ArrayList<>(List.of("1"));
-        Features features = new Features(1, DatasetShape.IMAGE_SIDE);
+        Features features = Features.INPUT;
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
-            Features after = next(features, layer, i);
+            Features after = next(features, layer, "layer " + (i + 1) + " (" + layer.canonical() + ")");
             if (layer instanceof Layer.Conv conv) {
                 parts.add(conv.channels() + "c" + conv.kernel());
             } else if (layer instanceof Layer.MaxPool pool) {
@@ -201,6 +230,8 @@ public record Network(Arch family, List<Layer> layers, String label) {
                 parts.add(Long.toString(after.size()));
             } else if (layer instanceof Layer.Dense dense) {
                 parts.add(Integer.toString(dense.units()));
+            } else if (layer instanceof Layer.Residual) {
+                parts.add("res" + after.channels());
             }
             features = after;
         }

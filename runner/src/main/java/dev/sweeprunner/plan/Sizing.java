@@ -1,7 +1,7 @@
 package dev.sweeprunner.plan;
 
 import dev.sweeprunner.spec.DatasetShape;
-import dev.sweeprunner.spec.Arch;
+import dev.sweeprunner.spec.Layer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,12 +27,12 @@ public final class Sizing {
     public static final class Impossible extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        Impossible(String message) {
+        public Impossible(String message) {
             super(message, null, false, false);
         }
     }
 
-    public static NetShape size(Arch arch, int depth, boolean batchNorm, long budget) {
+    public static NetShape size(StackedFamily arch, int depth, boolean batchNorm, long budget) {
         if (nominal(arch, depth, batchNorm, 1).paramCount() > budget) {
             throw new Impossible(String.format(Locale.ROOT,
                     "budget %d is below the smallest %s with depth %d (%d parameters)",
@@ -44,10 +44,17 @@ public final class Sizing {
                 .flatMap(base -> fillLast(nominal(arch, depth, batchNorm, base), budget).stream())
                 .max(Comparator.comparingLong(NetShape::paramCount))
                 .orElseThrow(() -> new IllegalStateException("the nominal base-" + baseMax + " network fits"));
+        int widest = best.widths().stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (widest > Layer.MAX_WIDTH) {
+            throw new Impossible(String.format(Locale.ROOT,
+                    "budget %d needs a layer %d wide with a depth-%d %s (%s), above the limit of %d; use %s "
+                            + "or a smaller budget", budget, widest, depth, arch.yamlName(), best.describe(),
+                    Layer.MAX_WIDTH, "more " + arch.depthField().key()));
+        }
         long floor = (long) Math.ceil(MIN_FILL * budget);
         if (best.paramCount() < floor) {
             String hint = depth == 1 ? String.format(Locale.ROOT, "; use %s ≥ 2 or another budget",
-                    arch == Arch.FCN ? "hidden_layers" : "conv_blocks") : "; choose another budget or depth";
+                    arch.depthField().key()) : "; choose another budget or depth";
             throw new Impossible(String.format(Locale.ROOT,
                     "cannot reach 95%% of budget %d with a depth-%d %s: the closest is %s with %d parameters (%.1f%%)%s",
                     budget, depth, arch.yamlName(), best.describe(), best.paramCount(),
@@ -56,16 +63,16 @@ public final class Sizing {
         return best;
     }
 
-    /** FCN: all hidden layers {@code base} wide. CNN: {@code base} channels, doubling per block. */
-    static NetShape nominal(Arch arch, int depth, boolean batchNorm, int base) {
+    /** The family's nominal widths for {@code base} (FCN: all {@code base}; CNN: doubling per block). */
+    static NetShape nominal(StackedFamily arch, int depth, boolean batchNorm, int base) {
         List<Integer> widths = new ArrayList<>(depth);
         for (int i = 0; i < depth; i++) {
-            widths.add(arch == Arch.CNN ? base << i : base);
+            widths.add(arch.nominalWidth(base, i));
         }
         return new NetShape(arch, widths, batchNorm);
     }
 
-    private static int largestFittingBase(Arch arch, int depth, boolean batchNorm, long budget) {
+    private static int largestFittingBase(StackedFamily arch, int depth, boolean batchNorm, long budget) {
         int low = 1;
         int high = 2;
         while (nominal(arch, depth, batchNorm, high).paramCount() <= budget) {
@@ -97,12 +104,12 @@ public final class Sizing {
         long in = widths.get(last - 1);
         long slope = nominal.layerParams(in, 1) + DatasetShape.CLASSES;
         widths.set(last, 0);
-        long fixed = new NetShape(nominal.arch(), widths, nominal.batchNorm()).paramCount();
+        long fixed = new NetShape(nominal.family(), widths, nominal.batchNorm()).paramCount();
         long width = Math.min((budget - fixed) / slope, (long) LAST_WIDTH_STRETCH * nominal.widths().get(last));
         if (width < 1) {
             return Optional.empty();
         }
         widths.set(last, (int) width);
-        return Optional.of(new NetShape(nominal.arch(), widths, nominal.batchNorm()));
+        return Optional.of(new NetShape(nominal.family(), widths, nominal.batchNorm()));
     }
 }

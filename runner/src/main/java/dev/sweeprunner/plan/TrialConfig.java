@@ -3,9 +3,9 @@ package dev.sweeprunner.plan;
 import dev.sweeprunner.spec.ConfigHash;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sweeprunner.spec.Arch;
 import dev.sweeprunner.spec.Choice;
 import dev.sweeprunner.spec.DataSettings;
+import dev.sweeprunner.spec.Family;
 import dev.sweeprunner.spec.InitKind;
 import dev.sweeprunner.spec.Layer;
 import dev.sweeprunner.spec.LrSchedule;
@@ -45,21 +45,13 @@ public record TrialConfig(Map<TrialField, Object> values, DataSettings data, Int
         return get(field).orElseThrow(() -> new IllegalStateException(field.key() + " is not set"));
     }
 
-    public Arch arch() {
-        return (Arch) required(TrialField.ARCH);
+    public Family arch() {
+        return (Family) required(TrialField.ARCH);
     }
 
     /** Null unless the network is sized from a budget. */
     public Long budget() {
         return (Long) values.get(TrialField.BUDGET);
-    }
-
-    public Integer hiddenLayers() {
-        return intOrNull(values.get(TrialField.HIDDEN_LAYERS));
-    }
-
-    public Integer convBlocks() {
-        return intOrNull(values.get(TrialField.CONV_BLOCKS));
     }
 
     public Optional<Preset> preset() {
@@ -101,13 +93,17 @@ public record TrialConfig(Map<TrialField, Object> values, DataSettings data, Int
         return (InitKind) get(TrialField.OUTPUT_INIT).orElse(init());
     }
 
-    /** Dropout of generated hidden layers (0 when the layers are explicit). */
+    /**
+     * Dropout of generated hidden layers: budget-sized and {@code hidden:} networks, whose trials
+     * always record it. Explicit layers set their own and leave the setting out (it does not apply).
+     */
     public double dropout() {
-        return (Double) Optional.ofNullable(values.get(TrialField.DROPOUT)).orElse(0.0);
+        return (Double) required(TrialField.DROPOUT);
     }
 
+    /** BatchNorm in generated hidden layers (see {@link #dropout()}). */
     public boolean batchNorm() {
-        return (Boolean) Optional.ofNullable(values.get(TrialField.BATCH_NORM)).orElse(false);
+        return (Boolean) required(TrialField.BATCH_NORM);
     }
 
     public int batchSize() {
@@ -180,9 +176,9 @@ public record TrialConfig(Map<TrialField, Object> values, DataSettings data, Int
         return intOrNull(required(TrialField.FOLDS));
     }
 
-    /** Network depth of a budget-sized network. */
+    /** Network depth of a budget-sized network: the value of its family's depth field. */
     public int depth() {
-        return arch() == Arch.FCN ? hiddenLayers() : convBlocks();
+        return intOrNull(required(arch().depthField()));
     }
 
     /** Snake-case keys as in the experiment file, in a fixed order; unset settings are left out. */

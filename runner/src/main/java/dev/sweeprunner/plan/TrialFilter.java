@@ -1,13 +1,12 @@
 package dev.sweeprunner.plan;
 
 import dev.sweeprunner.UserError;
-import java.math.BigDecimal;
+import dev.sweeprunner.spec.SettingsMatch;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -66,7 +65,7 @@ public record TrialFilter(Map<String, List<String>> wanted) {
                         + "' (keys: see plan --json)");
             }
             for (String value : entry.getValue()) {
-                if (present.stream().noneMatch(p -> same(p, value))) {
+                if (present.stream().noneMatch(p -> SettingsMatch.same(p, value))) {
                     throw new UserError("--only " + entry.getKey() + "=" + value
                             + ": no trial of the plan has it (values: " + String.join(", ", present) + ")");
                 }
@@ -80,22 +79,11 @@ public record TrialFilter(Map<String, List<String>> wanted) {
     }
 
     public boolean matches(Trial trial) {
-        Map<String, Object> config = trial.config().toMap();
-        return wanted.entrySet().stream().allMatch(entry -> {
-            Object value = config.get(entry.getKey());
-            return value != null && entry.getValue().stream().anyMatch(w -> same(String.valueOf(value), w));
-        });
+        return matches(trial.config().toMap());
     }
 
-    /** 0.001 = 1e-3 = 0.0010; 64 = 64.0; anything that is not a number compares as text. */
-    private static boolean same(String actual, String wanted) {
-        if (Objects.equals(actual, wanted)) {
-            return true;
-        }
-        try {
-            return new BigDecimal(actual).compareTo(new BigDecimal(wanted)) == 0;
-        } catch (NumberFormatException notBothNumbers) {
-            return false;
-        }
+    /** The same test on a resolved config as recorded in trial.json (a finished trial's, say). */
+    public boolean matches(Map<String, Object> config) {
+        return SettingsMatch.matches(wanted, config);
     }
 }

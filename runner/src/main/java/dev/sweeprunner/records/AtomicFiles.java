@@ -1,12 +1,14 @@
 package dev.sweeprunner.records;
 
+import dev.sweeprunner.UserError;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,7 +32,7 @@ public final class AtomicFiles {
 
     public static void write(Path target, Content content) {
         writeVia(target, channel -> {
-            Writer writer = Channels.newWriter(channel, StandardCharsets.UTF_8);
+            Writer writer = writer(channel);
             content.writeTo(writer);
             writer.flush();
         });
@@ -45,6 +47,42 @@ public final class AtomicFiles {
             }
         });
     }
+
+    /**
+     * As {@link #write}, but when the disk is too full for a second copy, the file is rewritten in
+     * place: a small record that has to say "failed: disk full" reuses its own blocks. A crash
+     * during that rewrite can leave the file partial; readers name such a file as damaged.
+     */
+    public static void writeEvenIfFull(Path target, Content content) {
+        try {
+            write(target, content);
+        } catch (UserError e) {
+            if (!Files.isRegularFile(target) || !e.getMessage().contains(NO_SPACE)) {
+                throw e;
+            }
+            try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                Writer writer = writer(channel);
+                content.writeTo(writer);
+                writer.flush();
+                channel.force(true);
+            } catch (IOException inPlace) {
+                throw new UserError("cannot write " + target + " (" + reason(inPlace) + ")");
+            }
+        }
+    }
+
+    /**
+     * A UTF-8 writer whose every byte reaches the file or fails: Channels.newWriter's encoder
+     * ignores a short write (a full disk) and drops the rest, so its bytes go through
+     * Channels.newOutputStream, which writes until all are written or the OS says why not.
+     */
+    static Writer writer(FileChannel channel) {
+        return new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8);
+    }
+
+    /** Linux's reason for ENOSPC, as Java reports it. */
+    private static final String NO_SPACE = "No space left on device";
 
     private static void writeVia(Path target, ChannelContent content) {
         // unique per writer: two sweeps sharing a directory may rewrite the same report at once
@@ -63,7 +101,26 @@ public final class AtomicFiles {
             } catch (IOException ignored) {
                 // the original error is the one to report
             }
-            throw new UncheckedIOException("cannot write " + target, e);
+            throw new UserError("cannot write " + target + " (" + reason(e) + ")");
         }
+    }
+
+    /**
+     * The OS's reason for an I/O error ("No space left on device", "Read-only file system"...),
+     * without the path Java puts before it (our messages name the path themselves).
+     */
+    public static String reason(IOException e) {
+        if (e instanceof FileSystemException f) {
+            if (f.getReason() != null) {
+                return f.getReason();
+            }
+            return e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                    : e instanceof java.nio.file.NotDirectoryException ? "not a directory"
+                    : e instanceof java.nio.file.DirectoryNotEmptyException ? "directory not empty"
+                    : e.getClass().getSimpleName();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -1,8 +1,8 @@
 package dev.sweeprunner.records;
 
-import dev.sweeprunner.UserError;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,8 +78,8 @@ public final class ConfusionCsv {
                 matrices.add(new EpochConfusion(EpochConfusion.At.fromCsv(head.get("at")),
                         Integer.parseInt(head.get("epoch")), new ConfusionMatrix(n, counts)));
             }
-        } catch (IOException | IllegalArgumentException e) {
-            throw new UserError(file + ": unreadable confusion matrix (" + e.getMessage() + ")");
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            throw new DamagedRecord(file, "not a readable confusion matrix (" + EpochsCsv.firstLine(e) + ")");
         }
         return matrices;
     }

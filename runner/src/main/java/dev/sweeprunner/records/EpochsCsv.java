@@ -1,8 +1,8 @@
 package dev.sweeprunner.records;
 
-import dev.sweeprunner.UserError;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +23,9 @@ public final class EpochsCsv {
             "val_loss", "val_acc", "test_loss", "test_acc", "lr", "epoch_time_s", "elapsed_s", "gpu_memory_mib");
     /** Later-added columns: files written before them lack them, and read as empty. */
     private static final String GPU_MEMORY = "gpu_memory_mib";
+    /** What every file has, whichever build wrote it: the metric columns less the later-added ones. */
+    private static final List<String> REQUIRED_COLUMNS = METRIC_COLUMNS.stream()
+            .filter(column -> !column.equals(GPU_MEMORY)).toList();
     /** Settings written beside every row; "lr" is the metric column (the rate used that epoch). */
     public static final List<String> CONTEXT_COLUMNS = List.of("arch", "budget", "params", "network", "hidden_layers",
             "conv_blocks", "optimizer", "momentum", "weight_decay", "init", "dropout", "batch_norm", "batch_size",
@@ -55,27 +58,62 @@ public final class EpochsCsv {
             values.add(switch (column) {
                 case "params" -> Long.toString(trial.params());
                 case "network" -> trial.network();
-                case "device" -> trial.provenance().device();
+                // a worker that died before its first word leaves a record without provenance
+                case "device" -> trial.provenance() == null ? "" : trial.provenance().device();
                 default -> trial.setting(column);
             });
         }
         printer.printRecord(values);
     }
 
+    /**
+     * The rows of one trial's file, checked: every row parses, names the trial, and the epochs
+     * run 1, 2, 3... (a row appended twice or out of order would make another epoch "the last").
+     */
     public static List<EpochRecord> read(Path file) {
         List<EpochRecord> rows = new ArrayList<>();
+        try {
+            if (Files.size(file) == 0) {
+                return rows; // just opened by its writer, the header not yet written: no rows, not damage
+            }
+        } catch (IOException e) {
+            throw new DamagedRecord(file, "cannot be read (" + firstLine(e) + ")");
+        }
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
                 CSVParser parser = FORMAT.builder().setHeader().setSkipHeaderRecord(true).build().parse(reader)) {
+            if (!parser.getHeaderNames().containsAll(REQUIRED_COLUMNS)) {
+                throw new DamagedRecord(file, "the header lacks metric columns (expected " + REQUIRED_COLUMNS + ")");
+            }
             for (CSVRecord r : parser) {
-                rows.add(new EpochRecord(r.get("trial_id"), Integer.parseInt(r.get("epoch")),
+                if (!r.isConsistent()) {
+                    throw new DamagedRecord(file, "row " + r.getRecordNumber() + " has " + r.size()
+                            + " fields, the header " + parser.getHeaderNames().size());
+                }
+                EpochRecord row = new EpochRecord(r.get("trial_id"), Integer.parseInt(r.get("epoch")),
                         parse(r, "train_loss"), parse(r, "train_acc"), parse(r, "val_loss"), parse(r, "val_acc"),
                         parse(r, "test_loss"), parse(r, "test_acc"), parse(r, "lr"), parse(r, "epoch_time_s"),
-                        parse(r, "elapsed_s"), r.isMapped(GPU_MEMORY) ? parse(r, GPU_MEMORY) : Double.NaN));
+                        parse(r, "elapsed_s"), r.isMapped(GPU_MEMORY) ? parse(r, GPU_MEMORY) : Double.NaN);
+                if (row.epoch() != rows.size() + 1) {
+                    throw new DamagedRecord(file, "row " + (rows.size() + 1) + " is epoch " + row.epoch()
+                            + ", expected " + (rows.size() + 1) + " (a duplicated or out-of-order row)");
+                }
+                if (!rows.isEmpty() && !row.trialId().equals(rows.get(0).trialId())) {
+                    throw new DamagedRecord(file, "row " + (rows.size() + 1) + " is of trial " + row.trialId()
+                            + ", the rows before of " + rows.get(0).trialId());
+                }
+                rows.add(row);
             }
-        } catch (IOException | IllegalArgumentException e) {
-            throw new UserError(file + ": unreadable epoch records (" + e.getMessage() + ")");
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            // Commons CSV reports a bad quote as UncheckedIOException while iterating
+            throw new DamagedRecord(file, "not a readable epoch table (" + firstLine(e) + ")");
         }
         return rows;
+    }
+
+    static String firstLine(Throwable e) {
+        Throwable root = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+        String message = String.valueOf(root.getMessage());
+        return message.lines().findFirst().orElse(root.getClass().getSimpleName());
     }
 
     /** Six decimals: accuracies on 10,000 images need four; losses keep two more. */

@@ -1,5 +1,6 @@
 package dev.sweeprunner.report;
 
+import dev.sweeprunner.spec.Families;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
@@ -14,22 +15,21 @@ import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 
 /**
- * comparison.md: one table per architecture in the shape of reference Table 1, one row per
+ * comparison.md: one table per architecture family (in registration order, see {@link Families})
+ * in the shape of reference Table 1, one row per
  * configuration (mean ± std over its seeds/folds when there are several). Besides the last epoch it
  * shows the 4- and 15-epoch rows the reference reports (time = wall time up to that epoch).
  */
 public final class ComparisonTable {
     /** Table 1 reports the 100k CNN after 4 epochs and the 100k FCN after 15. */
     public static final List<Integer> REFERENCE_EPOCHS = List.of(4, 15);
-    private static final String HEADER = "| model | weights | lr | epochs | dropout | val acc % | test acc % "
-            + "| epochs to 88% | training time (s) | n |\n"
-            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
 
     private ComparisonTable() {}
 
     public static void write(Writer out, String experiment, String description, List<TrialSummary> trials,
             List<Group> groups) throws IOException {
-        out.write("# " + experiment + ": FCN vs CNN\n\n");
+        List<String> families = Families.inReportOrder(groups.stream().map(g -> g.first().setting("arch")).toList());
+        out.write("# " + experiment + ": " + String.join(" vs ", families.stream().map(Families::title).toList()) + "\n\n");
         if (!description.isEmpty()) {
             out.write(description + "\n\n");
         }
@@ -41,23 +41,33 @@ public final class ComparisonTable {
                         + "time is wall-clock seconds including the per-epoch validation and test passes. "
                         + "Generated from `trials/*/` by the runner.%n%n",
                 trials.size(), completed, String.join(", ", devices)));
-        for (String arch : List.of("fcn", "cnn")) {
-            List<String> rows = new ArrayList<>();
-            groups.stream().filter(g -> g.first().setting("arch").equals(arch))
-                    .sorted(Comparator.comparingLong((Group g) -> -g.first().params()))
-                    .forEach(g -> rows.addAll(rowsOf(g)));
-            if (rows.isEmpty()) {
+        for (String arch : families) {
+            Table table = table(family(groups, arch));
+            if (table.rows().isEmpty()) {
                 continue;
             }
-            out.write("## " + arch.toUpperCase(Locale.ROOT) + "\n\n" + HEADER);
-            for (String row : rows) {
-                out.write(row);
-            }
+            out.write("## " + Families.title(arch) + "\n\n");
+            TableFormat.MD.writeOut(table, out);
             out.write("\n");
         }
     }
 
-    private static List<String> rowsOf(Group g) {
+    /** The configurations of one architecture, as its table lists them: largest first. */
+    static List<Group> family(List<Group> groups, String arch) {
+        return groups.stream().filter(g -> g.first().setting("arch").equals(arch))
+                .sorted(Comparator.comparingLong((Group g) -> -g.first().params())).toList();
+    }
+
+    /** One family's table (comparison.md and report.html): rows at the reference epochs and the last. */
+    static Table table(List<Group> family) {
+        Table.Builder table = new Table.Builder().text("model").number("weights").number("lr").number("epochs")
+                .number("dropout").number("val acc %").number("test acc %").number("epochs to 88%")
+                .number("training time (s)").number("n");
+        family.forEach(g -> rowsOf(g).forEach(table::row));
+        return table.build();
+    }
+
+    private static List<List<String>> rowsOf(Group g) {
         int last = g.members().stream().mapToInt(t -> t.result().epochs().size()).min().orElse(0);
         List<Integer> epochs = new ArrayList<>();
         REFERENCE_EPOCHS.stream().filter(e -> e < last).forEach(epochs::add);
@@ -66,10 +76,10 @@ public final class ComparisonTable {
         }
         TrialRecord trial = g.first();
         String to88 = plusMinus(g.stats(Metric.EPOCHS_TO_88), 1, "%.0f", "%.1f");
-        List<String> rows = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
         for (int epoch : epochs) {
-            rows.add("| " + String.join(" | ", List.of(
-                    trial.setting("arch").toUpperCase(Locale.ROOT),
+            rows.add(List.of(
+                    Families.title(trial.setting("arch")),
                     String.format(Locale.ROOT, "%,d", trial.params()),
                     trial.setting("lr"),
                     Integer.toString(epoch),
@@ -78,7 +88,7 @@ public final class ComparisonTable {
                     plusMinus(atEpoch(g, epoch, EpochRecord::testAcc), 100, "%.2f", "%.2f"),
                     to88,
                     plusMinus(atEpoch(g, epoch, EpochRecord::elapsedS), 1, "%.1f", "%.1f"),
-                    Integer.toString(g.n()))) + " |\n");
+                    Integer.toString(g.n())));
         }
         return rows;
     }

@@ -1,5 +1,6 @@
 package dev.sweeprunner.report;
 
+import dev.sweeprunner.spec.Families;
 import dev.sweeprunner.spec.DatasetShape;
 import dev.sweeprunner.records.AtomicFiles;
 import dev.sweeprunner.records.ConfusionMatrix;
@@ -12,8 +13,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -35,9 +39,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Plots {
     public static final int WIDTH = 800;
     public static final int HEIGHT = 500;
-    /** Architecture families get fixed colours so FCN and CNN look the same in every chart. */
-    private static final Color FCN_COLOUR = new Color(0x1f77b4);
-    private static final Color CNN_COLOUR = new Color(0xd62728);
     /** Beyond this max/min ratio a linear x axis squeezes the small values together; log labels only decades. */
     private static final double LOG_AXIS_SPAN = 30;
     private static final Font CELL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
@@ -60,19 +61,57 @@ public final class Plots {
         side(file, List.of(loss, accuracy));
     }
 
-    /** One point per configuration (mean test accuracy, ± std as error bars), one line per family. */
+    /**
+     * One point per configuration (mean test accuracy, ± std over seeds/folds as error bars), one
+     * line per family, parameters on a log axis (budgets are chosen by factors: 10k, 20k, 50k, 100k)
+     * when they span a power of ten.
+     */
     public static void accuracyVsParams(Path file, List<Group> groups) {
-        XYChart chart = xy("Test accuracy vs trainable parameters (last epoch)", "trainable parameters",
-                "test accuracy (%)");
-        families(chart, groups, g -> g.first().params());
-        save(file, chart);
+        save(file, accuracyVsParamsChart(groups));
+    }
+
+    static XYChart accuracyVsParamsChart(List<Group> groups) {
+        XYChart chart = xy("Test accuracy vs trainable parameters (last epoch; bars: ± std over seeds/folds)",
+                "trainable parameters", "test accuracy (%)");
+        families(chart, groups, g -> g.first().params(), true);
+        return chart;
     }
 
     /** Accuracy bought per second of training: mean test accuracy against mean training time. */
     public static void accuracyVsTime(Path file, List<Group> groups) {
         XYChart chart = xy("Test accuracy vs training time (last epoch)", "training time (s)", "test accuracy (%)");
-        families(chart, groups, g -> g.stats(Metric.TRAINING_TIME_S).mean());
+        families(chart, groups, g -> g.stats(Metric.TRAINING_TIME_S).mean(), false);
         save(file, chart);
+    }
+
+    /**
+     * The learning curves of one family (all FCNs, or all CNNs) overlaid: train loss and test
+     * accuracy per epoch, each configuration's mean over its seeds/folds, up to the last epoch all
+     * its members reached.
+     *
+     * @param labels each group's name, by group id ({@link Comparison#labels})
+     */
+    public static void familyCurves(Path file, String arch, List<Group> family, Map<String, String> labels) {
+        String name = arch.toUpperCase(Locale.ROOT);
+        XYChart loss = xy("Train loss: every " + name + " (mean over seeds/folds)", "epoch",
+                "cross-entropy loss");
+        XYChart accuracy = xy("Test accuracy: every " + name + " (mean over seeds/folds)", "epoch",
+                "test accuracy (%)");
+        Set<String> used = new HashSet<>();
+        for (Group g : family) {
+            String label = labels.getOrDefault(g.id(), g.id()) + " (n = " + g.n() + ")";
+            if (!used.add(label)) {
+                label += " " + g.id(); // series names must differ
+            }
+            meanSeries(loss, label, g, EpochRecord::trainLoss, 1);
+            meanSeries(accuracy, label, g, EpochRecord::testAcc, 100);
+        }
+        for (XYChart chart : List.of(loss, accuracy)) {
+            chart.getStyler().setXAxisDecimalPattern("#");
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE).setLegendLayout(Styler.LegendLayout.Vertical);
+        }
+        loss.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        side(file, List.of(loss, accuracy));
     }
 
     /**
@@ -155,8 +194,29 @@ public final class Plots {
         return chart;
     }
 
-    private static void families(XYChart chart, List<Group> groups, ToDoubleFunction<Group> x) {
-        for (String arch : List.of("fcn", "cnn")) {
+    /** Per epoch, the members' mean, over the epochs every member has a value for. */
+    private static void meanSeries(XYChart chart, String name, Group g, ToDoubleFunction<EpochRecord> value,
+            double scale) {
+        int epochs = g.members().stream().mapToInt(m -> m.result().epochs().size()).min().orElse(0);
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (int i = 0; i < epochs; i++) {
+            int index = i;
+            Stats s = Stats.of(g.members().stream().map(m -> value.applyAsDouble(m.result().epochs().get(index)))
+                    .toList());
+            if (!Double.isNaN(s.mean())) {
+                xs.add((double) g.members().get(0).result().epochs().get(i).epoch());
+                ys.add(scale * s.mean());
+            }
+        }
+        if (!xs.isEmpty()) {
+            chart.addSeries(name, xs, ys).setMarker(SeriesMarkers.NONE);
+        }
+    }
+
+    private static void families(XYChart chart, List<Group> groups, ToDoubleFunction<Group> x, boolean logX) {
+        // each registered family has its own colour, so a family looks the same in every chart
+        for (String arch : Families.inReportOrder(groups.stream().map(g -> g.first().setting("arch")).toList())) {
             List<Group> family = groups.stream().filter(g -> g.first().setting("arch").equals(arch))
                     .sorted(Comparator.comparingDouble(x)).toList();
             if (family.isEmpty()) {
@@ -168,17 +228,20 @@ public final class Plots {
                 double std = g.stats(Metric.TEST_ACC).std();
                 return Double.isNaN(std) ? 0 : 100 * std;
             }).toArray();
-            Color colour = arch.equals("fcn") ? FCN_COLOUR : CNN_COLOUR;
-            XYSeries s = chart.addSeries(arch.toUpperCase(Locale.ROOT), xs, ys, errors);
+            XYSeries s = chart.addSeries(Families.title(arch), xs, ys, errors);
             s.setMarker(SeriesMarkers.CIRCLE);
-            s.setLineColor(colour);
-            s.setMarkerColor(colour);
+            Families.byName(arch).map(f -> new Color(f.colour())).ifPresent(colour -> {
+                s.setLineColor(colour);
+                s.setMarkerColor(colour);
+            });
         }
         chart.getStyler().setYAxisDecimalPattern("0.0");
         double[] xs = groups.stream().mapToDouble(x).filter(v -> v > 0).toArray();
         double min = java.util.Arrays.stream(xs).min().orElse(1);
         double max = java.util.Arrays.stream(xs).max().orElse(1);
-        if (max / min > LOG_AXIS_SPAN) {
+        // XChart labels a log axis at powers of ten only: within one decade it would have no labels
+        boolean crossesDecade = Math.floor(Math.log10(min)) < Math.floor(Math.log10(max));
+        if (xs.length > 0 && (logX && crossesDecade || max / min > LOG_AXIS_SPAN)) {
             chart.getStyler().setXAxisLogarithmic(true);
             chart.setXAxisTitle(chart.getXAxisTitle() + ", log scale");
         }

@@ -2,6 +2,7 @@ package dev.sweeprunner.report;
 
 import dev.sweeprunner.spec.DatasetShape;
 import dev.sweeprunner.records.AtomicFiles;
+import dev.sweeprunner.records.DamagedRecord;
 import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.EpochsCsv;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -26,8 +28,8 @@ import org.apache.commons.csv.CSVPrinter;
 /**
  * Regenerates every derived file of a results directory from its trial records alone, so it also
  * merges directories filled by different machines: {@code epochs.csv}, {@code trials.csv},
- * {@code summary.csv}, {@code comparison.md}, {@code report.md}, each trial's {@code classes.csv}
- * and the charts in {@code plots/}.
+ * {@code summary.csv}, {@code comparison.md}, {@code report.md}, {@code report.html}, each trial's
+ * {@code classes.csv} and the charts in {@code plots/}.
  */
 public final class Report {
     public static final String EPOCHS_CSV = "epochs.csv";
@@ -37,26 +39,61 @@ public final class Report {
     public static final String FOLDS_CSV = "folds.csv";
     public static final String COMPARISON_MD = "comparison.md";
     public static final String REPORT_MD = "report.md";
+    /** The same report as one self-contained interactive page (charts inlined, no network). */
+    public static final String REPORT_HTML = "report.html";
     public static final String CLASSES_CSV = "classes.csv";
     public static final String PLOTS_DIR = "plots";
     /** Made only on request ({@code runner report --diff}); regeneration keeps them. */
     public static final String DIFF_PREFIX = "confusion-diff-";
 
     /** Everything the derived files are computed from. */
-    public record Results(String experiment, String description, List<TrialSummary> trials, List<Group> groups) {}
+    public record Results(String experiment, String description, List<TrialSummary> trials, List<Group> groups,
+            List<TrialStore.Damage> damaged) {
+        public Results(String experiment, String description, List<TrialSummary> trials, List<Group> groups) {
+            this(experiment, description, trials, groups, List.of());
+        }
+    }
 
     private Report() {}
 
-    /** Reads every trial of the directory, in plan order. */
+    /**
+     * Reads every trial of the directory, in plan order. A damaged file is named in {@code damaged}
+     * and never stops the report: a trial whose trial.json is damaged cannot be placed in a table;
+     * one whose epochs.csv or confusion.csv is damaged keeps its row, without the damaged numbers.
+     */
     public static Results load(TrialStore store, String experiment, String description) {
-        List<TrialRecord> records = new ArrayList<>(store.readAll());
+        TrialStore.Scan scan = store.scan();
+        List<TrialStore.Damage> damaged = new ArrayList<>(scan.damaged());
+        List<TrialRecord> records = new ArrayList<>(scan.records());
         records.sort(Comparator.comparingInt(TrialRecord::planIndex).thenComparing(TrialRecord::trialId));
         List<TrialSummary> trials = new ArrayList<>();
         for (TrialRecord trial : records) {
-            trials.add(TrialSummary.of(new TrialResult(trial, store.readEpochs(trial.trialId()),
-                    store.readConfusion(trial.trialId(), DatasetShape.CLASS_NAMES))));
+            Optional<TrialStore.Damage> epochDamage = store.epochDamage(trial);
+            epochDamage.ifPresent(damaged::add);
+            List<EpochRecord> epochs = epochDamage.isPresent() ? List.of() : store.readEpochs(trial.trialId());
+            List<EpochConfusion> confusions;
+            try {
+                confusions = epochDamage.isPresent() ? List.of()
+                        : store.readConfusion(trial.trialId(), DatasetShape.CLASS_NAMES);
+            } catch (DamagedRecord e) {
+                damaged.add(new TrialStore.Damage(trial.trialId(), e.file(), e.problem()));
+                confusions = List.of();
+            }
+            trials.add(TrialSummary.of(new TrialResult(trial, epochs, confusions)));
         }
-        return new Results(experiment, description, trials, Group.of(trials));
+        return new Results(experiment, description, trials, Group.of(trials), List.copyOf(damaged));
+    }
+
+    /** One line per damaged file, saying what the report did without it. */
+    public static void warnDamaged(List<TrialStore.Damage> damaged, PrintStream warnings) {
+        for (TrialStore.Damage d : damaged) {
+            String name = d.file().getFileName().toString();
+            String effect = name.equals(TrialStore.TRIAL_JSON) ? "is left out of the tables"
+                    : name.equals(TrialStore.CONFUSION_CSV) ? "is in the tables without its confusion matrices"
+                    : "is in the tables without its epoch metrics";
+            String sweep = name.equals(TrialStore.CONFUSION_CSV) ? "" : "; the next sweep moves it aside and runs the trial again";
+            warnings.println("warning: damaged record " + d + "; trial " + d.trialId() + " " + effect + sweep);
+        }
     }
 
     /** Writes every derived file; a chart that cannot be drawn is reported on {@code warnings}, not fatal. */
@@ -78,6 +115,7 @@ public final class Report {
     }
 
     private static void write(TrialStore store, Results results, PrintStream warnings, DrawnCharts drawn) {
+        warnDamaged(results.damaged(), warnings);
         String experiment = results.experiment();
         String description = results.description();
         Path dir = store.resultsDir();
@@ -101,6 +139,7 @@ public final class Report {
         boolean plotted = drawPlots(dir.resolve(PLOTS_DIR), results, warnings, drawn);
         AtomicFiles.write(dir.resolve(REPORT_MD),
                 writer -> ReportMarkdown.write(writer, results, plotted, diffPages(dir)));
+        AtomicFiles.write(dir.resolve(REPORT_HTML), writer -> ReportHtml.write(writer, results));
     }
 
     /**
@@ -127,6 +166,13 @@ public final class Report {
                     new Chart(results.groups(), file -> Plots.accuracyVsParams(file, results.groups())));
             charts.put(plots.resolve(ReportMarkdown.ACCURACY_VS_TIME),
                     new Chart(results.groups(), file -> Plots.accuracyVsTime(file, results.groups())));
+            Map<String, String> labels = Comparison.labels(results.groups());
+            for (String arch : ReportMarkdown.families(results.groups())) {
+                List<Group> family = results.groups().stream().filter(g -> g.first().setting("arch").equals(arch))
+                        .toList();
+                charts.put(plots.resolve(ReportMarkdown.familyPlot(arch)), new Chart(List.of(family, labels),
+                        file -> Plots.familyCurves(file, arch, family, labels)));
+            }
         }
         for (Group g : results.groups()) {
             if (g.n() > 1) {

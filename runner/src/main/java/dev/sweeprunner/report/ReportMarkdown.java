@@ -1,5 +1,6 @@
 package dev.sweeprunner.report;
 
+import dev.sweeprunner.spec.Families;
 import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.TrialStatus;
 import java.io.IOException;
@@ -30,6 +31,16 @@ final class ReportMarkdown {
         return java.util.stream.Stream.of(last, best).flatMap(java.util.Optional::stream).toList();
     }
 
+    /** The learning-curve overlay of one architecture family. */
+    static String familyPlot(String arch) {
+        return "family-curves-" + arch + ".png";
+    }
+
+    /** Architectures in plan order (FCN before CNN when the grid lists them so). */
+    static List<String> families(List<Group> groups) {
+        return groups.stream().map(g -> g.first().setting("arch")).distinct().toList();
+    }
+
     static String membersPlot(Group g) {
         return "members-" + g.id() + ".png";
     }
@@ -46,6 +57,15 @@ final class ReportMarkdown {
                 + "in [%s](%s) (mean and std per configuration) and [%s](%s) (per trial).%n%n", results.trials().size(),
                 completed, results.groups().size(), Report.COMPARISON_MD, Report.COMPARISON_MD, Report.SUMMARY_CSV,
                 Report.SUMMARY_CSV, Report.TRIALS_CSV, Report.TRIALS_CSV));
+        if (!results.damaged().isEmpty()) {
+            out.write("## Damaged records\n\nThese files could not be read; their numbers are missing below. "
+                    + "The next sweep moves a damaged trial.json or epochs.csv aside (`*"
+                    + dev.sweeprunner.records.TrialStore.DAMAGED_SUFFIX + "<time>`) and runs its trial again.\n\n");
+            for (var d : results.damaged()) {
+                out.write("- `" + d.file() + "`: " + d.problem() + "\n");
+            }
+            out.write("\n");
+        }
         if (!plotted) {
             out.write("Charts could not be drawn on the machine that made this report (see the runner's "
                     + "warning).\n\n");
@@ -59,6 +79,11 @@ final class ReportMarkdown {
             out.write("## Accuracy vs size and time\n\n");
             image(out, "test accuracy vs trainable parameters", ACCURACY_VS_PARAMS);
             image(out, "test accuracy vs training time", ACCURACY_VS_TIME);
+            out.write("## Learning curves per family\n\nEvery configuration of one architecture in one chart, "
+                    + "each the mean over its seeds/folds.\n\n");
+            for (String arch : families(results.groups())) {
+                image(out, arch.toUpperCase(Locale.ROOT) + " learning curves", familyPlot(arch));
+            }
         }
         Table folds = Tables.folds(results.groups());
         if (!folds.rows().isEmpty()) {
@@ -72,6 +97,8 @@ final class ReportMarkdown {
         if (repeated.isEmpty()) {
             out.write("Every configuration ran once (n = 1): no spread to show. Add seeds to the grid "
                     + "(`seed: [1, 2, 3]`) to measure it.\n\n");
+        } else {
+            neighbours(out, results.groups());
         }
         for (Group g : repeated) {
             out.write("### " + g.first().network() + " (group " + g.id() + ", n = " + g.n() + ")\n\n");
@@ -88,7 +115,7 @@ final class ReportMarkdown {
         }
         out.write("## Trials\n\n");
         for (TrialSummary t : results.trials()) {
-            out.write("### " + t.trial().setting("arch").toUpperCase(Locale.ROOT) + " " + t.trial().network()
+            out.write("### " + Families.title(t.trial().setting("arch")) + " " + t.trial().network()
                     + " (" + t.trial().trialId() + ", seed " + t.trial().setting("seed") + ", "
                     + t.trial().status().csvName() + ")\n\n");
             if (plotted && !t.result().epochs().isEmpty()) {
@@ -110,13 +137,31 @@ final class ReportMarkdown {
         }
     }
 
+    /** Which neighbouring configurations differ by more than their seeds/folds spread explains. */
+    private static void neighbours(Writer out, List<Group> groups) throws IOException {
+        List<Neighbours.Pair> pairs = Neighbours.of(groups);
+        if (pairs.isEmpty()) {
+            out.write("No two configurations run more than once are one grid step apart; `runner compare DIR A B` "
+                    + "compares any two.\n\n");
+            return;
+        }
+        out.write(String.format(Locale.ROOT, "Neighbouring configurations (one grid step apart along one setting, "
+                + "both run more than once): the change in test accuracy at the last epoch, in percentage points, "
+                + "with its %.0f%% confidence interval and the t-test's p over seeds/folds (paired when both ran the "
+                + "same ones, Welch's otherwise). Significant: p < %.2f; among many pairs about one in twenty "
+                + "differences without a cause is significant by chance. `runner compare DIR A B` tests every "
+                + "metric.%n%n", 100 * Difference.CONFIDENCE, Difference.SIGNIFICANCE));
+        TableFormat.MD.writeOut(Neighbours.table(pairs, groups), out);
+        out.write("\n");
+    }
+
     /** One row per configuration with the numbers people compare first. */
     static Table overview(List<Group> groups) {
         Table.Builder table = new Table.Builder().text("model").number("weights").text("network").number("n")
                 .number("test acc %").number("macro F1").number("weighted F1").number("best epoch")
                 .number("test acc % at best").number("epochs to 88%").number("time (s)");
         for (Group g : groups) {
-            table.row(List.of(g.first().setting("arch").toUpperCase(Locale.ROOT),
+            table.row(List.of(Families.title(g.first().setting("arch")),
                     String.format(Locale.ROOT, "%,d", g.first().params()), g.first().network(),
                     Integer.toString(g.n()),
                     ComparisonTable.plusMinus(g.stats(Metric.TEST_ACC), 100, "%.2f", "%.2f"),

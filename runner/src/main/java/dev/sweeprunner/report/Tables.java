@@ -1,5 +1,6 @@
 package dev.sweeprunner.report;
 
+import dev.sweeprunner.spec.Families;
 import dev.sweeprunner.spec.DatasetShape;
 import dev.sweeprunner.records.EpochConfusion;
 import dev.sweeprunner.records.EpochsCsv;
@@ -7,7 +8,6 @@ import dev.sweeprunner.records.TrialRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -149,7 +149,7 @@ public final class Tables {
         List<String> values = new ArrayList<>();
         for (String key : keys) {
             values.add(switch (key) {
-                case "model" -> trial.setting("arch").toUpperCase(Locale.ROOT);
+                case "model" -> Families.title(trial.setting("arch"));
                 case "weights" -> Long.toString(trial.params());
                 case "network" -> trial.network();
                 default -> trial.setting(key);

@@ -21,13 +21,7 @@ public record TrialResult(TrialRecord trial, List<EpochRecord> epochs, List<Epoc
     /** The best epoch by the trial's {@code best_by}: the rule the run used for confusion.csv and best.params. */
     public Optional<EpochRecord> best() {
         Monitor by = Monitor.VAL_LOSS.yamlName().equals(trial.setting("best_by")) ? Monitor.VAL_LOSS : Monitor.VAL_ACC;
-        EpochRecord best = null;
-        for (EpochRecord e : epochs) {
-            if (e.improvesOn(best, by)) {
-                best = e;
-            }
-        }
-        return Optional.ofNullable(best);
+        return EpochRecord.best(epochs, by);
     }
 
     public Optional<EpochRecord> epoch(int epoch) {

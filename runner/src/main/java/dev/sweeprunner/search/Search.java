@@ -97,16 +97,6 @@ public final class Search {
         return space.decode(number, x);
     }
 
-    /** The suggestion in the estimator's coordinates (NaN for settings of other blocks). */
-    double[] point(Suggestion suggestion) {
-        return space.encode(suggestion);
-    }
-
-    /** The suggestion at a point of the estimator's coordinates. */
-    Suggestion decode(int number, double[] point) {
-        return space.decode(number, point);
-    }
-
     /** The configuration's trials (one per seed and fold); a configuration met before maps to its trials. */
     public List<Trial> trials(Suggestion suggestion) {
         LinkedHashSet<Trial> trials = new LinkedHashSet<>();

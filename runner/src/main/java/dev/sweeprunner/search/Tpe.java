@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.commons.numbers.gamma.Erfc;
+import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
  * The Tree-structured Parzen Estimator of Bergstra, Bardenet, Bengio and Kégl, "Algorithms for
@@ -220,8 +220,11 @@ public final class Tpe {
         return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
 
+    /** The standard normal; no random generator, as only its CDF is used (draws come from SplittableRandom). */
+    private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
+
     /** The standard normal CDF. */
     static double phi(double z) {
-        return 0.5 * Erfc.value(-z / Math.sqrt(2));
+        return STANDARD_NORMAL.cumulativeProbability(z);
     }
 }

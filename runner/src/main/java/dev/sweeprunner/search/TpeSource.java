@@ -1,21 +1,10 @@
 package dev.sweeprunner.search;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.sweeprunner.plan.PlanOverrides;
 import dev.sweeprunner.plan.Trial;
-import dev.sweeprunner.records.AtomicFiles;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStore;
 import dev.sweeprunner.spec.Choice;
-import dev.sweeprunner.spec.ExperimentSpec;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,8 +23,6 @@ import java.util.Set;
  * a restarted search with the same batch (= workers) proposes the same trials and resumes them.
  */
 public final class TpeSource implements TrialSource {
-    /** Beside a proposed trial's records: what a worker JVM needs to build the trial itself. */
-    public static final String SUGGESTION_JSON = "suggestion.json";
     /** How often a wait re-reads the records, for trials another sweep on this directory runs. */
     private static final long POLL_MILLIS = 5_000;
     /**
@@ -43,8 +30,6 @@ public final class TpeSource implements TrialSource {
      * died, its claim expires (two minutes by default) and this sweep takes the trial over.
      */
     private static final long RETRY_ELSEWHERE_MILLIS = 30_000;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false); // AtomicFiles syncs, then closes
 
     private record Configuration(Suggestion suggestion, List<Trial> trials) {}
 
@@ -175,7 +160,6 @@ public final class TpeSource implements TrialSource {
         List<Trial> trials = search.trials(suggestion);
         configurations.add(new Configuration(suggestion, trials));
         if (number >= search.settings().nStartup()) {
-            trials.forEach(t -> writeSuggestion(store, t, suggestion, search.point(suggestion)));
             out.printf("TPE proposes configuration %d of %d: %s%n", number + 1, search.settings().trials(),
                     describe(suggestion));
         }
@@ -189,48 +173,5 @@ public final class TpeSource implements TrialSource {
 
     private static Object plain(Object value) {
         return value instanceof Choice choice ? choice.yamlName() : value;
-    }
-
-    /** What a worker JVM, whose plan has only the start-up trials, reads to build a proposed trial. */
-    static void writeSuggestion(TrialStore store, Trial trial, Suggestion suggestion, double[] point) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        suggestion.values().forEach((field, value) -> values.put(field.key(), plain(value)));
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("configuration", suggestion.number());
-        json.put("block", suggestion.block());
-        json.put("plan_index", trial.index());
-        json.put("values", values); // for people; the point below is what is read back
-        List<Double> coordinates = new ArrayList<>();
-        for (double x : point) {
-            coordinates.add(Double.isNaN(x) ? null : x);
-        }
-        json.put("point", coordinates);
-        AtomicFiles.write(store.trialDir(trial.id()).resolve(SUGGESTION_JSON), w -> JSON.writeValue(w, json));
-    }
-
-    /**
-     * A trial this search proposed, rebuilt from its suggestion.json (a worker JVM's view); empty
-     * when the directory has no such file for the id.
-     */
-    public static Optional<Trial> proposed(ExperimentSpec spec, PlanOverrides overrides, TrialStore store,
-            String trialId) {
-        Path file = store.trialDir(trialId).resolve(SUGGESTION_JSON);
-        if (!spec.search().searches() || !Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        Map<String, Object> json;
-        try {
-            json = JSON.readValue(file.toFile(), new TypeReference<>() {});
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-        @SuppressWarnings("unchecked")
-        List<Number> coordinates = (List<Number>) json.get("point");
-        double[] point = coordinates.stream().mapToDouble(x -> x == null ? Double.NaN : x.doubleValue()).toArray();
-        Search search = new Search(spec, overrides);
-        Suggestion suggestion = search.decode((Integer) json.get("configuration"), point);
-        int index = (Integer) json.get("plan_index");
-        return search.trials(suggestion).stream().filter(t -> t.id().equals(trialId)).findFirst()
-                .map(t -> new Trial(index, t.id(), t.configHash(), t.config(), t.network()));
     }
 }

@@ -20,6 +20,23 @@ public record DataSettings(String dir, double valFraction, long splitSeed, Norma
         return new DataSettings(null, DEFAULT_VAL_FRACTION, DEFAULT_SPLIT_SEED, Normalization.NONE, 0, 1, null, null);
     }
 
+    /**
+     * Validation images of a holdout split out of {@code available} of the dataset's {@code pool}
+     * training images. Explicit sizes are meant for the whole pool: a smoke run's train limit
+     * shrinks them in proportion.
+     */
+    public int holdoutValCount(int available, int pool) {
+        double shrink = (double) available / pool;
+        return valSize != null ? (int) Math.round(valSize * shrink) : (int) Math.round(available * valFraction);
+    }
+
+    /** Training images of a holdout split out of {@code available}: the rest, or train_size of it. */
+    public int holdoutTrainCount(int available, int pool) {
+        int rest = available - holdoutValCount(available, pool);
+        double shrink = (double) available / pool;
+        return trainSize == null ? rest : Math.min((int) Math.round(trainSize * shrink), rest);
+    }
+
     /** The settings that change results (dir does not), in a stable order, for hashing and JSON. */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();

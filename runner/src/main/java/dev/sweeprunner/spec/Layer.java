@@ -9,6 +9,13 @@ import java.util.Locale;
  * not listed: every network ends with it. {@link #canonical()} is the form hashed into trial ids.
  */
 public sealed interface Layer {
+    /**
+     * The widest layer (channels or units) any network may have, given or sized: far above what
+     * a Fashion-MNIST network uses, low enough that a typo or a huge budget fails at plan time
+     * instead of allocating gigabytes.
+     */
+    int MAX_WIDTH = 65_536;
+
     String canonical();
 
     /** Conv, [BatchNorm], ReLU, [MaxPool when pool > 1], [Dropout when dropout > 0]. */
@@ -91,6 +98,26 @@ public sealed interface Layer {
     record GlobalAvgPool() implements Layer {
         public String canonical() {
             return "global_avg_pool";
+        }
+    }
+
+    /**
+     * A residual connection: the body and the shortcut both read the block's input, and their
+     * outputs (the same shape) are added. An empty shortcut is the identity. The ReLU that usually
+     * follows is a layer of its own.
+     */
+    record Residual(List<Layer> body, List<Layer> shortcut) implements Layer {
+        public Residual {
+            body = List.copyOf(body);
+            shortcut = List.copyOf(shortcut);
+        }
+
+        public String canonical() {
+            return "residual(" + canonical(body) + " | " + (shortcut.isEmpty() ? "identity" : canonical(shortcut)) + ")";
+        }
+
+        private static String canonical(List<Layer> layers) {
+            return String.join(", ", layers.stream().map(Layer::canonical).toList());
         }
     }
 }

@@ -23,8 +23,7 @@ public final class LayerParser {
     static final long DEFAULT_PADDING = 0;
     private static final Set<String> CONV_KEYS = Set.of("conv", "kernel", "padding", "batch_norm", "pool", "dropout");
     private static final Set<String> DENSE_KEYS = Set.of("dense", "batch_norm", "dropout");
-    private static final ValueParser WIDTH = ValueParser.integer(1, 65_536);
-    private static final ValueParser RATE = ValueParser.real(0, true, 1, false);
+    private static final ValueParser WIDTH = ValueParser.integer(1, Layer.MAX_WIDTH);
 
     private LayerParser() {}
 
@@ -60,7 +59,7 @@ public final class LayerParser {
                 case "batch_norm" -> List.of(new Layer.BatchNorm());
                 case "flatten" -> List.of(new Layer.Flatten());
                 case "global_avg_pool" -> List.of(new Layer.GlobalAvgPool());
-                default -> throw SpecError.at(node.location(), path, "unknown layer '" + word
+                default -> throw SpecError.at(node.location(), path, "unknown layer '" + YamlNode.shortened(word)
                         + "' (expected relu, batch_norm, flatten, global_avg_pool or a map with conv, dense, dropout or max_pool)");
             };
         }
@@ -73,12 +72,12 @@ public final class LayerParser {
             Layer.Conv conv = new Layer.Conv(intValue(map, "conv", path, WIDTH, null),
                     intValue(map, "kernel", path, ValueParser.integer(1, 28), DEFAULT_KERNEL),
                     intValue(map, "padding", path, ValueParser.integer(0, 14), DEFAULT_PADDING));
-            return Layer.convBlock(conv, flag(map, "batch_norm", path), intValue(map, "pool", path,
+            return Layer.convBlock(conv, batchNorm(map, path), intValue(map, "pool", path,
                     ValueParser.integer(1, 28), 1L), rate(map, path));
         }
         if (entries.containsKey("dense")) {
             checkKeys(map, DENSE_KEYS, path);
-            return Layer.denseBlock(intValue(map, "dense", path, WIDTH, null), flag(map, "batch_norm", path),
+            return Layer.denseBlock(intValue(map, "dense", path, WIDTH, null), batchNorm(map, path),
                     rate(map, path));
         }
         if (entries.containsKey("dropout")) {
@@ -92,14 +91,15 @@ public final class LayerParser {
         throw SpecError.at(map.location(), path, "a layer map needs one of conv, dense, dropout, max_pool");
     }
 
-    private static boolean flag(YamlNode.Map map, String key, String path) {
-        YamlNode.Entry entry = map.entries().get(key);
-        return entry != null && (Boolean) scalar(entry.value(), path + "." + key, ValueParser.bool());
+    private static boolean batchNorm(YamlNode.Map map, String path) {
+        YamlNode.Entry entry = map.entries().get("batch_norm");
+        return entry != null && (Boolean) scalar(entry.value(), path + ".batch_norm", TrialField.BATCH_NORM::parse);
     }
 
+    /** A layer's dropout rate is checked like the trial setting: one rule for both. */
     private static double rate(YamlNode.Map map, String path) {
         YamlNode.Entry entry = map.entries().get("dropout");
-        return entry == null ? 0 : (Double) scalar(entry.value(), path + ".dropout", RATE);
+        return entry == null ? 0 : (Double) scalar(entry.value(), path + ".dropout", TrialField.DROPOUT::parse);
     }
 
     private static int intValue(YamlNode.Map map, String key, String path, ValueParser parser, Long defaultValue) {

@@ -9,22 +9,22 @@ import java.util.Locale;
  */
 public enum Preset implements Choice {
     /** Study B, 94,410: three conv-BN-ReLU-pool blocks (32, 64, 128), global average pool, dropout 0.25. */
-    COMPACT_CNN(Arch.CNN, List.of(
+    COMPACT_CNN(List.of(
             convBlock(32, 3, 1, true, 2), convBlock(64, 3, 1, true, 2), convBlock(128, 3, 1, true, 2),
             List.of(new Layer.GlobalAvgPool(), new Layer.Dropout(0.25)))),
     /** Study C, 496,138: conv 5x5 (32, pad 2), pool, conv 5x5 (64), pool, 1600-256-128-10, dropout 0.5 after 256. */
-    LENET5(Arch.CNN, List.of(
+    LENET5(List.of(
             convBlock(32, 5, 2, false, 2), convBlock(64, 5, 0, false, 2),
             List.of(new Layer.Flatten()), dense(256, 0.5), dense(128, 0))),
     /** Study C, 235,146: 784-256-128-10, no dropout, no BatchNorm. */
-    MLP_256_128(Arch.FCN, List.of(List.of(new Layer.Flatten()), dense(256, 0), dense(128, 0))),
+    MLP_256_128(List.of(List.of(new Layer.Flatten()), dense(256, 0), dense(128, 0))),
     /** Study D, 567,434: 784-512-256-128-10 with dropout 0.3 after every hidden layer. */
-    MLP_512_256_128(Arch.FCN, List.of(List.of(new Layer.Flatten()), dense(512, 0.3), dense(256, 0.3), dense(128, 0.3))),
+    MLP_512_256_128(List.of(List.of(new Layer.Flatten()), dense(512, 0.3), dense(256, 0.3), dense(128, 0.3))),
     /**
      * Study E model 1, 1,199,882: PyTorch's MNIST example. Conv 3x3 (32), conv 3x3 (64), pool,
      * dropout 0.25, 9216-128-10 with dropout 0.5.
      */
-    MNIST_CNN(Arch.CNN, List.of(
+    MNIST_CNN(List.of(
             convBlock(32, 3, 0, false, 1), convBlock(64, 3, 0, false, 2),
             List.of(new Layer.Dropout(0.25), new Layer.Flatten()), dense(128, 0.5))),
     /**
@@ -33,22 +33,17 @@ public enum Preset implements Choice {
      * classifier 128-128-10 with dropout 0.2. The study does not state the hidden width; 128 is
      * our reading (the study's own suggestion).
      */
-    DEEP_CNN(Arch.CNN, List.of(
+    DEEP_CNN(List.of(
             convBlock(32, 3, 1, true, 1), convBlock(32, 3, 1, true, 2), List.of(new Layer.Dropout(0.05)),
             convBlock(64, 3, 1, true, 1), convBlock(64, 3, 1, true, 2), List.of(new Layer.Dropout(0.10)),
             convBlock(128, 3, 1, true, 1), convBlock(128, 3, 1, true, 1), List.of(new Layer.Dropout(0.15)),
             List.of(new Layer.GlobalAvgPool()), dense(128, 0.2)));
 
-    private final Arch family;
     private final List<Layer> layers;
 
-    Preset(Arch family, List<List<Layer>> blocks) {
-        this.family = family;
+    /** The family follows from the layers (see {@link Family#describes}), as for any explicit network. */
+    Preset(List<List<Layer>> blocks) {
         this.layers = blocks.stream().flatMap(List::stream).toList();
-    }
-
-    public Arch family() {
-        return family;
     }
 
     /** Every layer but the output Linear(10). */

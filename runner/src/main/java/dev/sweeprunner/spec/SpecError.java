@@ -7,7 +7,8 @@ public final class SpecError {
     private SpecError() {}
 
     public static UserError at(SourceLocation location, String fieldPath, String problem) {
-        String path = fieldPath.isEmpty() ? "" : fieldPath + ": ";
+        // a path holds the file's keys, as long as the user wrote them
+        String path = fieldPath.isEmpty() ? "" : YamlNode.shortened(fieldPath) + ": ";
         return new UserError(location + ": " + path + problem);
     }
 }

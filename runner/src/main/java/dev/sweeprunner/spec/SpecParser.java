@@ -15,22 +15,36 @@ public final class SpecParser {
     private static final Set<String> DATA_KEYS = Set.of("dir", "val_fraction", "val_size", "train_size", "split_seed",
             "normalize", "mean", "std");
     /** The name becomes a directory under results/, so keep it to portable file-name characters. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final int MAX_NAME_CHARS = 100;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private SpecParser() {}
 
     public static ExperimentSpec parse(Path file) {
-        return parse(file, YamlReader.read(file));
+        return parse(file, Overrides.NONE);
+    }
+
+    /** The file with {@code key=value} arguments applied over it (see {@link Overrides}). */
+    public static ExperimentSpec parse(Path file, Overrides overrides) {
+        return parse(file, YamlReader.read(file), overrides);
     }
 
     public static ExperimentSpec parse(Path file, YamlNode root) {
+        return parse(file, root, Overrides.NONE);
+    }
+
+    public static ExperimentSpec parse(Path file, YamlNode root, Overrides overrides) {
         YamlNode.Map top = asMap(root, "");
         checkKeys(top, TOP_LEVEL_KEYS, "");
         String name = (String) requiredScalar(top, "name", "", ValueParser.text());
         YamlNode.Entry nameEntry = top.entries().get("name");
+        if (name.length() > MAX_NAME_CHARS) {
+            throw SpecError.at(nameEntry.value().location(), "name", "at most " + MAX_NAME_CHARS
+                    + " characters (it names the results directory), got " + name.length());
+        }
         if (!NAME.matcher(name).matches()) {
             throw SpecError.at(nameEntry.value().location(), "name",
-                    "must be letters, digits, '.', '_' or '-' (it names the results directory), got '" + name + "'");
+                    "must be letters, digits, '.', '_' or '-' (it names the results directory), got '" + YamlNode.shortened(name) + "'");
         }
         String description = top.entries().containsKey("description")
                 ? (String) scalar(top.entries().get("description").value(), "description", ValueParser.text())
@@ -43,6 +57,9 @@ public final class SpecParser {
         Map<TrialField, ExperimentSpec.Axis> defaults = top.entries().containsKey("defaults")
                 ? parseAxes(asMap(top.entries().get("defaults").value(), "defaults"), "defaults", search)
                 : Map.of();
+        // checked before the file's grid, whose errors may be what the override is meant to fix
+        Map<TrialField, ExperimentSpec.Axis> commandLine = overrides.isEmpty() ? Map.of()
+                : parseAxes(overrides.asYaml(), "", search);
 
         YamlNode.Entry gridEntry = top.entries().get("grid");
         if (gridEntry == null) {
@@ -62,17 +79,60 @@ public final class SpecParser {
                 TrialField.NETWORK_CHOICES.forEach(merged::remove); // the block's own network replaces the default one
             }
             merged.putAll(own);
+            // the command line is the last word, in every block: its network replaces the block's
+            if (TrialField.NETWORK_CHOICES.stream().anyMatch(commandLine::containsKey)) {
+                TrialField.NETWORK_CHOICES.forEach(merged::remove);
+            }
+            merged.putAll(commandLine);
             requireOneNetwork(merged, blockMap, path);
             blocks.add(new ExperimentSpec.GridBlock(i, blockMap.location(), List.copyOf(merged.values())));
         }
+        checkTrainingSplit(data, top.entries().get("data"), blocks);
         SearchSpace.requireApplicable(blocks);
         return new ExperimentSpec(name, description, file, data, blocks, search);
+    }
+
+    /**
+     * A holdout that leaves fewer training images than one batch would train on nothing (a NaN
+     * loss that once ended "completed"): refused here, naming the data key that made it so.
+     */
+    private static void checkTrainingSplit(DataSettings data, YamlNode.Entry dataEntry,
+            List<ExperimentSpec.GridBlock> blocks) {
+        int train = data.holdoutTrainCount(DataSettings.TRAIN_IMAGES, DataSettings.TRAIN_IMAGES);
+        for (ExperimentSpec.GridBlock block : blocks) {
+            List<ExperimentSpec.Located> batches = block.axes().stream().filter(a -> a.field() == TrialField.BATCH_SIZE)
+                    .flatMap(a -> a.values().stream()).toList();
+            boolean holdout = block.axes().stream().filter(a -> a.field() == TrialField.FOLDS)
+                    .flatMap(a -> a.values().stream()).anyMatch(v -> ((Number) v.value()).longValue() == 0)
+                    || block.axes().stream().noneMatch(a -> a.field() == TrialField.FOLDS);
+            long batch = batches.stream().mapToLong(v -> largest(v.value())).max()
+                    .orElse(((Number) TrialField.BATCH_SIZE.defaultValue().orElseThrow()).longValue());
+            if (holdout && train < batch) {
+                YamlNode.Map map = (YamlNode.Map) dataEntry.value(); // the defaults leave 54,000 images
+                String key = List.of("train_size", "val_size", "val_fraction").stream()
+                        .filter(map.entries()::containsKey).findFirst().orElseThrow();
+                throw SpecError.at(map.entries().get(key).value().location(), "data." + key, "leaves " + train
+                        + " training image(s), fewer than one batch of " + batch + " (grid[" + block.index()
+                        + "] batch_size); lower val_size or raise train_size");
+            }
+        }
+    }
+
+    /** A listed value, or the largest a search's distribution can draw (batch_size may be searched). */
+    private static long largest(Object value) {
+        if (value instanceof Distribution.Whole whole) {
+            return whole.high();
+        }
+        if (value instanceof Distribution.OneOf oneOf) {
+            return oneOf.values().stream().mapToLong(v -> ((Number) v).longValue()).max().orElseThrow();
+        }
+        return ((Number) value).longValue();
     }
 
     private static Map<TrialField, ExperimentSpec.Axis> parseAxes(YamlNode.Map map, String path, SearchSpec search) {
         Map<TrialField, ExperimentSpec.Axis> axes = new LinkedHashMap<>();
         for (Map.Entry<String, YamlNode.Entry> entry : map.entries().entrySet()) {
-            String fieldPath = path + "." + entry.getKey();
+            String fieldPath = path.isEmpty() ? entry.getKey() : path + "." + entry.getKey();
             TrialField field = TrialField.byKey(entry.getKey()).orElseThrow(() -> SpecError.at(
                     entry.getValue().keyLocation(), fieldPath, "unknown key (expected one of " + trialKeys() + ")"));
             YamlNode node = entry.getValue().value();

@@ -10,13 +10,17 @@ import java.util.function.Predicate;
  * trials it applies to. Defaults are study A's common settings, the comparison this tool is for.
  */
 public enum TrialField {
-    ARCH("arch", ValueParser.choice(Arch.class), null, always()),
+    /** A registered {@link Family} (see {@link Families}); explicit networks name theirs. */
+    ARCH("arch", Families::parse, null, always()),
     /** Trainable-parameter budget; the runner picks widths that land within 95-100% of it. */
     BUDGET("budget", ValueParser.integer(1_000, 100_000_000), null, always()),
     /** Two hidden layers: the smallest FCN whose width can be tuned finely (see plan.Sizing). */
-    HIDDEN_LAYERS("hidden_layers", ValueParser.integer(1, 8), 2L, sized(Arch.FCN)),
-    /** Three conv blocks take 28x28 down to 3x3, like study B's compact CNN; 28/2^4 is the floor. */
-    CONV_BLOCKS("conv_blocks", ValueParser.integer(1, 4), 3L, sized(Arch.CNN)),
+    HIDDEN_LAYERS("hidden_layers", ValueParser.integer(1, 8), 2L, depthOf("hidden_layers")),
+    /**
+     * Blocks of a budget-sized convolutional family, each halving the side: three take 28x28 down
+     * to 3x3, like study B's compact CNN; 28/2^4 is the floor.
+     */
+    CONV_BLOCKS("conv_blocks", ValueParser.integer(1, 4), 3L, depthOf("conv_blocks")),
     OPTIMIZER("optimizer", ValueParser.choice(OptimizerKind.class), OptimizerKind.ADAM, always()),
     LR("lr", ValueParser.real(0, false, 10, true), 0.001, always()),
     /** 0 is PyTorch's default for both SGD and RMSprop. */
@@ -158,9 +162,13 @@ public enum TrialField {
         return t -> true;
     }
 
-    /** Depth knobs of a budget-sized network of this family. */
-    private static Predicate<Lookup> sized(Arch arch) {
-        return t -> t.get(BUDGET).isPresent() && t.get(ARCH).map(arch::equals).orElse(true);
+    /**
+     * A depth knob applies to a budget-sized network of a family whose depth it is (by key: an enum
+     * constant cannot name itself in its own initializer).
+     */
+    private static Predicate<Lookup> depthOf(String key) {
+        return t -> t.get(BUDGET).isPresent()
+                && t.get(ARCH).map(a -> ((Family) a).depthField().key().equals(key)).orElse(true);
     }
 
     /** Settings the runner uses to generate layers: budget-sized and {@code hidden:} networks. */

@@ -20,7 +20,7 @@ public interface ValueParser {
     static ValueParser integer(long min, long max) {
         return scalar -> {
             if (!(scalar.value() instanceof Long value)) {
-                throw new Invalid("expected a whole number, got " + scalar.kind() + " " + scalar.display());
+                throw new Invalid("expected a whole number, got " + scalar.described());
             }
             if (value < min || value > max) {
                 throw new Invalid("must be between " + min + " and " + max + ", got " + value);
@@ -34,7 +34,7 @@ public interface ValueParser {
         String range = (minInclusive ? "[" : "(") + fmt(min) + ", " + fmt(max) + (maxInclusive ? "]" : ")");
         return scalar -> {
             if (!(scalar.value() instanceof Number number)) {
-                throw new Invalid("expected a number, got " + scalar.kind() + " " + scalar.display());
+                throw new Invalid("expected a number, got " + scalar.described());
             }
             double value = number.doubleValue();
             boolean aboveMin = minInclusive ? value >= min : value > min;
@@ -49,7 +49,7 @@ public interface ValueParser {
     static ValueParser bool() {
         return scalar -> {
             if (!(scalar.value() instanceof Boolean value)) {
-                throw new Invalid("expected true or false, got " + scalar.kind() + " " + scalar.display());
+                throw new Invalid("expected true or false, got " + scalar.described());
             }
             return value;
         };
@@ -58,7 +58,7 @@ public interface ValueParser {
     static ValueParser text() {
         return scalar -> {
             if (!(scalar.value() instanceof String value) || value.isBlank()) {
-                throw new Invalid("expected text, got " + scalar.kind() + " " + scalar.display());
+                throw new Invalid("expected text, got " + scalar.described());
             }
             return value;
         };

@@ -42,8 +42,22 @@ public sealed interface YamlNode {
             return "a number";
         }
 
+        /** The value as a message shows it; long text is cut, so a bad value cannot flood the terminal. */
         public String display() {
-            return value instanceof String s ? "'" + s + "'" : String.valueOf(value);
+            return value instanceof String s ? "'" + shortened(s) + "'" : String.valueOf(value);
         }
+
+        /** Kind and value ("text 'fast'", "a number 3"); an empty value is just "null (no value)". */
+        public String described() {
+            return value == null ? "null (no value)" : kind() + " " + display();
+        }
+    }
+
+    /** Values longer than this are shown by their start and length. */
+    int MAX_SHOWN_CHARS = 60;
+
+    static String shortened(String text) {
+        return text.length() <= MAX_SHOWN_CHARS ? text
+                : text.substring(0, MAX_SHOWN_CHARS) + "... (" + text.length() + " characters)";
     }
 }

@@ -1,5 +1,6 @@
 package dev.sweeprunner.sweep;
 
+import dev.sweeprunner.train.Checkpoint;
 import dev.sweeprunner.train.TrialRunner;
 import dev.sweeprunner.train.ProgressListener;
 import dev.sweeprunner.UserError;
@@ -48,51 +49,89 @@ import java.util.stream.Stream;
  * are recorded as interrupted and the next sweep runs them again.
  */
 public final class Sweep {
-    /** How long a claim lives without renewal: a crashed sweep's trials are free again after this. */
+    /**
+     * How long a claim lives without renewal, for claims whose owner's life cannot be checked (another
+     * host, an older claim file): that crashed sweep's trials are free again after this. A dead owner
+     * on this host frees them at once (see {@link Claims}).
+     */
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(2);
     /** How long Ctrl-C waits for running trials to record themselves. */
     private static final long STOP_GRACE_SECONDS = 120;
 
     /**
      * What to run and how. {@code workers} = trials at once, each in its own JVM (0: in this JVM,
-     * without isolation); {@code maxFailures} = stop starting trials after this many failed.
+     * without isolation); {@code maxFailures} = stop starting trials after this many failed. Built
+     * once, by {@link #builder}, whose fields hold the defaults.
      */
     public record Options(Path resultsDir, boolean fresh, boolean progress, int workers, Shard shard,
             TrialFilter selection, boolean retryFailed, int maxFailures, boolean failFast, Duration lease) {
-        public static Options defaults(Path resultsDir) {
-            return new Options(resultsDir, false, false, 1, Shard.ALL, TrialFilter.ALL, false, Integer.MAX_VALUE, false, DEFAULT_LEASE);
+        public static Builder builder(Path resultsDir) {
+            return new Builder(resultsDir);
+        }
+    }
+
+    /** Every option's default, in one place. */
+    public static final class Builder {
+        private final Path resultsDir;
+        private boolean fresh;
+        private boolean progress;
+        private int workers = 1;
+        private Shard shard = Shard.ALL;
+        private TrialFilter selection = TrialFilter.ALL;
+        private boolean retryFailed;
+        private int maxFailures = Integer.MAX_VALUE;
+        private boolean failFast;
+        private Duration lease = DEFAULT_LEASE;
+
+        private Builder(Path resultsDir) {
+            this.resultsDir = resultsDir;
         }
 
-        public Options withFresh(boolean value) {
-            return new Options(resultsDir, value, progress, workers, shard, selection, retryFailed, maxFailures, failFast, lease);
+        public Builder fresh(boolean value) {
+            fresh = value;
+            return this;
         }
 
-        public Options withWorkers(int value) {
-            return new Options(resultsDir, fresh, progress, value, shard, selection, retryFailed, maxFailures, failFast, lease);
+        public Builder progress(boolean value) {
+            progress = value;
+            return this;
         }
 
-        public Options withShard(Shard value) {
-            return new Options(resultsDir, fresh, progress, workers, value, selection, retryFailed, maxFailures, failFast, lease);
+        public Builder workers(int value) {
+            workers = value;
+            return this;
         }
 
-        public Options withSelection(TrialFilter value) {
-            return new Options(resultsDir, fresh, progress, workers, shard, value, retryFailed, maxFailures, failFast, lease);
+        public Builder shard(Shard value) {
+            shard = value;
+            return this;
         }
 
-        public Options withRetryFailed(boolean value) {
-            return new Options(resultsDir, fresh, progress, workers, shard, selection, value, maxFailures, failFast, lease);
+        public Builder selection(TrialFilter value) {
+            selection = value;
+            return this;
         }
 
-        public Options withFailurePolicy(int max, boolean fast) {
-            return new Options(resultsDir, fresh, progress, workers, shard, selection, retryFailed, max, fast, lease);
+        public Builder retryFailed(boolean value) {
+            retryFailed = value;
+            return this;
         }
 
-        public Options withProgress(boolean value) {
-            return new Options(resultsDir, fresh, value, workers, shard, selection, retryFailed, maxFailures, failFast, lease);
+        /** Start no new trial after {@code max} failures; with {@code fast}, stop the running ones at the first. */
+        public Builder failurePolicy(int max, boolean fast) {
+            maxFailures = max;
+            failFast = fast;
+            return this;
         }
 
-        public Options withLease(Duration value) {
-            return new Options(resultsDir, fresh, progress, workers, shard, selection, retryFailed, maxFailures, failFast, value);
+        public Builder lease(Duration value) {
+            lease = value;
+            return this;
+        }
+
+        public Options build() {
+            return new Options(resultsDir, fresh, progress, workers, shard, selection, retryFailed, maxFailures,
+                    failFast, lease);
         }
     }
 
@@ -108,8 +147,13 @@ public final class Sweep {
     /** Makes the runner for one slot of the sweep (a worker JVM, or this JVM). */
     @FunctionalInterface
     public interface RunnerFactory {
-        /** {@code slots}: trials this sweep runs at once (each slot's share of the cores follows from it). */
-        TrialRunner create(Plan plan, TrialStore store, ProgressListener progress, int slots);
+        /**
+         * {@code slotsForPlan}: the trials the whole plan would run at once, min(workers, plan size),
+         * whatever the shard, the selection or what is left to run: each slot's share of the cores
+         * follows from it, and so must be the same for every layout of the plan (same thread count,
+         * same bits).
+         */
+        TrialRunner create(Plan plan, TrialStore store, ProgressListener progress, int slotsForPlan);
     }
 
     private final PrintStream out;
@@ -145,6 +189,7 @@ public final class Sweep {
      */
     public Outcome run(Plan plan, Options options, TrialSource proposer) {
         if (options.fresh()) {
+            refuseWhileInUse(options);
             moveAside(options.resultsDir());
         }
         TrialStore store = new TrialStore(options.resultsDir());
@@ -173,7 +218,7 @@ public final class Sweep {
                 int count = Math.max(1, options.workers());
                 out.printf("Running trials as the search proposes them, %d at a time%s%n", count,
                         options.workers() == 0 ? " in this JVM" : " in worker JVMs");
-                dispatch.run(proposer, count, null);
+                dispatch.run(proposer, count, count, null);
             } else if (!pending.isEmpty()) {
                 int count = Math.max(1, Math.min(options.workers(), pending.size()));
                 long epochs = pending.stream().mapToLong(t -> t.config().epochs()).sum();
@@ -182,7 +227,8 @@ public final class Sweep {
                         ? new ProgressListener(pending.size(), epochs) : null;
                 out.printf("Running %d trial(s), %d at a time%s%n", pending.size(), count,
                         options.workers() == 0 ? " in this JVM" : " in worker JVMs");
-                dispatch.run(TrialSource.of(startOrder(pending, count)), count, progress);
+                int slotsForPlan = Math.max(1, Math.min(options.workers(), plan.trials().size()));
+                dispatch.run(TrialSource.of(startOrder(pending, count)), count, slotsForPlan, progress);
             } else {
                 out.println("Nothing to run: every trial is done" + (options.retryFailed() ? " or never started"
                         : "") + "; --fresh measures again.");
@@ -212,6 +258,12 @@ public final class Sweep {
         int neverStarted = 0;
         for (Trial trial : trials) {
             String label = String.format("[%d/%d] trial %s", trial.index() + 1, plan.trials().size(), trial.id());
+            Optional<TrialStore.Damage> damage = store.damage(trial.id());
+            if (damage.isPresent()) { // moved aside once claimed (TrialStore.moveAsideIfDamaged)
+                out.printf("%s: damaged record %s; it runs again%n", label, damage.get());
+                pending.add(trial);
+                continue;
+            }
             Optional<TrialRecord> earlier = store.read(trial.id()).filter(r -> r.configHash().equals(trial.configHash()));
             if (earlier.isEmpty()) {
                 if (retryFailed) {
@@ -229,7 +281,7 @@ public final class Sweep {
                 }
                 case FAILED, DIVERGED -> {
                     if (retryFailed && r.status() == TrialStatus.FAILED) {
-                        out.printf("%s failed earlier (%s); it runs again%n", label, r.error());
+                        out.printf("%s failed earlier (%s); %s%n", label, r.error(), restart(store, trial));
                         pending.add(trial);
                     } else {
                         out.printf("%s %s earlier (%s); skipped%s%n", label, r.status().csvName(), r.error(),
@@ -238,9 +290,9 @@ public final class Sweep {
                     }
                 }
                 case RUNNING, INTERRUPTED -> {
-                    out.printf("%s was %s after %d epoch(s); it runs again from epoch 1%n", label,
+                    out.printf("%s was %s after %d epoch(s); %s%n", label,
                             r.status() == TrialStatus.RUNNING ? "stopped" : "interrupted",
-                            store.readEpochs(trial.id()).size());
+                            store.readEpochs(trial.id()).size(), restart(store, trial));
                     pending.add(trial);
                 }
             }
@@ -249,6 +301,13 @@ public final class Sweep {
             out.printf("--retry-failed: %d trial(s) never started are left for a plain sweep%n", neverStarted);
         }
         return pending;
+    }
+
+    /** Where a trial that runs again starts: after its checkpoint's epoch, or from the first. */
+    private static String restart(TrialStore store, Trial trial) {
+        Checkpoint.Lookup lookup = Checkpoint.find(store, trial);
+        return lookup.checkpoint().map(c -> "it continues after epoch " + c.state().epoch() + " (checkpoint)")
+                .orElseGet(() -> "it runs again from epoch 1" + lookup.problem().map(p -> " (" + p + ")").orElse(""));
     }
 
     /**
@@ -289,7 +348,11 @@ public final class Sweep {
             this.elsewhere = elsewhere;
         }
 
-        void run(TrialSource source, int count, ProgressListener progress) {
+        /**
+         * {@code slotsForPlan}: min(workers, plan size) for a list of trials, the slots for a search
+         * that proposes them as it goes (its plan lists only the first ones).
+         */
+        void run(TrialSource source, int count, int slotsForPlan, ProgressListener progress) {
             this.source = source;
             long renewMillis = Math.max(1, options.lease().toMillis() / 3);
             ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(daemon("claim-lease"));
@@ -299,7 +362,7 @@ public final class Sweep {
             try {
                 List<Future<?>> work = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
-                    TrialRunner runner = runners.create(plan, store, progress, count);
+                    TrialRunner runner = runners.create(plan, store, progress, slotsForPlan);
                     synchronized (slots) {
                         slots.add(runner);
                         if (stopping.get()) {
@@ -366,6 +429,8 @@ public final class Sweep {
             }
             held.add(claim.get());
             try {
+                store.moveAsideIfDamaged(trial.id()).ifPresent(line -> out.printf("[%d/%d] trial %s: %s%n",
+                        trial.index() + 1, plan.trials().size(), trial.id(), line));
                 // another sweep may have finished it between our listing and our claim
                 Optional<TrialRecord> now = store.read(trial.id());
                 if (now.filter(r -> r.status() == TrialStatus.COMPLETED && r.configHash().equals(trial.configHash()))
@@ -466,6 +531,20 @@ public final class Sweep {
             AtomicFiles.write(resultsDir.resolve(TrialStore.EXPERIMENT_YAML), writer -> writer.write(text));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + plan.spec().file() + " to " + resultsDir, e);
+        }
+    }
+
+    /**
+     * {@code --fresh} must not move a directory another sweep is writing: that sweep would train on
+     * into the moved directory and write its report into the new one. (A sweep that starts between
+     * this check and the move is not seen: starting two sweeps on one directory at the same moment,
+     * one of them with --fresh, is asking for both.)
+     */
+    private static void refuseWhileInUse(Options options) {
+        List<String> holders = new Claims(new TrialStore(options.resultsDir()), options.lease()).liveHolders();
+        if (!holders.isEmpty()) {
+            throw new UserError("--fresh: " + options.resultsDir() + " is in use by a running sweep ("
+                    + String.join(", ", holders) + "); let it end or stop it first");
         }
     }
 

@@ -1,24 +1,23 @@
 package dev.sweeprunner.sweep;
 
-import dev.sweeprunner.train.TrialListener;
-import dev.sweeprunner.train.InProcessRunner;
-import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.records.TrialStatus;
+import dev.sweeprunner.train.InProcessRunner;
+import dev.sweeprunner.train.TrialListener;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The worker JVM's side: trains each trial the sweep sends, one at a time, until its stdin
  * closes. SIGTERM or Ctrl-C stops the current trial at the next batch; it is recorded as
- * interrupted (its finished epochs kept) before the JVM exits.
+ * interrupted (its finished epochs kept) before the JVM exits. When the sweep itself dies the
+ * worker exits at once without writing more (see {@link SweepWatch}).
  */
 public final class WorkerLoop {
     /** How long the shutdown hook waits for the current trial to record itself. */
@@ -26,10 +25,17 @@ public final class WorkerLoop {
     /** Progress lines at most this often: they are for a human's bar. */
     private static final long BATCH_REPORT_NANOS = 250_000_000L;
 
+    /** Makes the worker's runner once the sweep has said which experiment it runs and its plan's size. */
+    @FunctionalInterface
+    public interface RunnerFactory {
+        /** {@code listeners} go first in the runner's list: the sweep watch must see each event before the records do. */
+        InProcessRunner create(String experiment, int planSize, List<TrialListener> listeners);
+    }
+
     private WorkerLoop() {}
 
     /** The listener that reports batch progress on the protocol channel. */
-    public static TrialListener progressReporter(PrintStream protocol) {
+    static TrialListener progressReporter(PrintStream protocol) {
         return new TrialListener() {
             private long last;
 
@@ -44,15 +50,23 @@ public final class WorkerLoop {
         };
     }
 
-    public static int serve(Plan plan, InProcessRunner runner, BufferedReader in, PrintStream protocol)
+    public static int serve(RunnerFactory runners, BufferedReader in, PrintStream protocol, PrintStream err)
             throws IOException {
-        return serve(plan, id -> Optional.empty(), runner, in, protocol);
-    }
-
-    /** {@code proposed}: trials a search proposed during the sweep, which the plan does not list (TPE). */
-    public static int serve(Plan plan, Function<String, Optional<Trial>> proposed, InProcessRunner runner,
-            BufferedReader in, PrintStream protocol) throws IOException {
-        Map<String, Trial> trials = plan.trials().stream().collect(Collectors.toMap(Trial::id, Function.identity()));
+        Optional<SweepWatch> watch = SweepWatch.ofParent(err);
+        watch.ifPresent(SweepWatch::startPolling);
+        String first = in.readLine();
+        if (first == null) {
+            return 0; // the sweep ended before sending anything
+        }
+        WorkerProtocol.Message opening = WorkerProtocol.parse(first);
+        if (!opening.verb().equals(WorkerProtocol.SWEEP)) {
+            throw new IllegalStateException("expected " + WorkerProtocol.SWEEP + " first, got: " + first);
+        }
+        WorkerProtocol.SweepHeader sweep = WorkerProtocol.sweepHeader(opening);
+        List<TrialListener> listeners = new ArrayList<>();
+        watch.ifPresent(listeners::add);
+        listeners.add(progressReporter(protocol));
+        InProcessRunner runner = runners.create(sweep.experiment(), sweep.planSize(), listeners);
         Semaphore busy = new Semaphore(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             runner.stop();
@@ -72,12 +86,7 @@ public final class WorkerLoop {
             if (!message.verb().equals(WorkerProtocol.RUN)) {
                 continue;
             }
-            Trial trial = Optional.ofNullable(trials.get(message.trialId()))
-                    .or(() -> proposed.apply(message.trialId())).orElse(null);
-            if (trial == null) {
-                throw new IllegalStateException("the sweep sent trial " + message.trialId()
-                        + ", which is not in this worker's plan (different experiment file or overrides?)");
-            }
+            Trial trial = WorkerProtocol.trial(message);
             busy.acquireUninterruptibly();
             TrialStatus status;
             try {

@@ -4,6 +4,7 @@ import dev.sweeprunner.train.TrialRunner;
 import dev.sweeprunner.train.RecordingListener;
 import dev.sweeprunner.train.ProgressListener;
 import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.DamagedRecord;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
@@ -53,9 +54,11 @@ public final class WorkerRunner implements TrialRunner {
             "MALLOC_TOP_PAD_", Long.toString(256L << 20));
 
     private final List<String> command;
+    private final Map<String, String> environment;
     private final ClassArchive classArchive;
     private final TrialStore store;
     private final String experiment;
+    private final int planSize;
     private final PrintStream out;
     private final ProgressListener progress;
     private final Deque<String> stderrTail = new ArrayDeque<>();
@@ -70,10 +73,19 @@ public final class WorkerRunner implements TrialRunner {
 
     /**
      * {@code command} starts with the java executable; the class archive's flags go right after it.
-     * {@code progress} may be null (no terminal, or several workers sharing one).
+     * {@code progress} may be null (no terminal, or several workers sharing one). {@code experiment}
+     * and {@code planSize} are sent to each worker it starts (see {@link WorkerProtocol}).
      */
     public WorkerRunner(List<String> command, ClassArchive classArchive, TrialStore store, String experiment,
-            PrintStream out, ProgressListener progress) {
+            int planSize, PrintStream out, ProgressListener progress) {
+        this(command, classArchive, store, experiment, planSize, out, progress, Map.of());
+    }
+
+    /** {@code environment}: added to each worker's own, e.g. the GPU it may see ({@link GpuAssignment}). */
+    public WorkerRunner(List<String> command, ClassArchive classArchive, TrialStore store, String experiment,
+            int planSize, PrintStream out, ProgressListener progress, Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+        this.planSize = planSize;
         this.command = List.copyOf(command);
         this.classArchive = classArchive;
         this.store = store;
@@ -100,7 +112,7 @@ public final class WorkerRunner implements TrialRunner {
             if (process == null && !start()) {
                 return recordDeath(trial, "the worker JVM exited before it was ready");
             }
-            requests.write(WorkerProtocol.run(trial.id()) + "\n");
+            requests.write(WorkerProtocol.run(trial) + "\n");
             requests.flush();
             String line;
             while ((line = replies.readLine()) != null) {
@@ -130,6 +142,7 @@ public final class WorkerRunner implements TrialRunner {
         ProcessBuilder builder = new ProcessBuilder(full);
         onExit = launch.onExit();
         withNativeAllocatorSettings(builder.environment());
+        builder.environment().putAll(environment);
         process = builder.start();
         replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         requests = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
@@ -138,6 +151,8 @@ public final class WorkerRunner implements TrialRunner {
         stderrPump = new Thread(() -> pump(errors), "worker-stderr");
         stderrPump.setDaemon(true);
         stderrPump.start();
+        requests.write(WorkerProtocol.sweep(planSize, experiment) + "\n");
+        requests.flush();
         String line;
         while ((line = replies.readLine()) != null) {
             if (line.equals(WorkerProtocol.READY)) {
@@ -215,7 +230,12 @@ public final class WorkerRunner implements TrialRunner {
             return written.get().status();
         }
         TrialStatus status = stopping ? TrialStatus.INTERRUPTED : TrialStatus.FAILED;
-        List<EpochRecord> rows = store.readEpochs(trial.id());
+        List<EpochRecord> rows;
+        try {
+            rows = store.readEpochs(trial.id());
+        } catch (DamagedRecord e) { // a worker killed mid-row; the next sweep names it and moves it aside
+            rows = List.of();
+        }
         double seconds = rows.isEmpty() ? 0 : rows.get(rows.size() - 1).elapsedS();
         String tail;
         synchronized (stderrTail) {

@@ -29,6 +29,12 @@ final class ConsoleListener implements TrialListener {
     }
 
     @Override
+    public void onTrialResumed(Trial trial, Resumed from) {
+        out.printf(Locale.ROOT, "  %s resumed from its checkpoint after epoch %d (best so far: epoch %d)%n", trial.id(),
+                from.epoch(), from.best().epoch());
+    }
+
+    @Override
     public void onEpochEnd(Trial trial, EpochRecord r, ConfusionMatrix testConfusion) {
         out.printf(Locale.ROOT,
                 "  %s epoch %3d/%d  train loss %.4f acc %5.2f%%  val loss %.4f acc %5.2f%%  test acc %5.2f%%  %6.1fs%n",

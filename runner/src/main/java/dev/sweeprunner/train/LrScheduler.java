@@ -1,17 +1,18 @@
 package dev.sweeprunner.train;
 
-import ai.djl.training.tracker.Tracker;
+import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.plan.TrialConfig;
+import dev.sweeprunner.records.ConfusionMatrix;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.spec.LrSchedule;
 import dev.sweeprunner.spec.Monitor;
 
 /**
- * The learning rate the optimizer reads, stepped once per epoch like PyTorch's schedulers
- * (StepLR, CosineAnnealingLR, ReduceLROnPlateau; DJL has no plateau scheduler). The optimizer
- * holds this as its tracker, so a change applies from the next batch on.
+ * The learning-rate schedule, stepped once per epoch like PyTorch's schedulers (StepLR,
+ * CosineAnnealingLR, ReduceLROnPlateau; DJL has no plateau scheduler). A listener: at each
+ * epoch's end it sets the rate the next epoch trains with ({@link LearningRate}).
  */
-public final class LrScheduler implements Tracker {
+public final class LrScheduler implements TrialListener {
     /** ReduceLROnPlateau's defaults: relative threshold 1e-4, and no change smaller than 1e-8. */
     static final double PLATEAU_THRESHOLD = 1e-4;
     static final double PLATEAU_EPS = 1e-8;
@@ -24,7 +25,6 @@ public final class LrScheduler implements Tracker {
     private final int patience;
     private final double min;
     private final Monitor monitor;
-    private volatile float current;
     private double best = Double.NaN;
     private int badEpochs;
 
@@ -38,7 +38,6 @@ public final class LrScheduler implements Tracker {
         this.patience = patience;
         this.min = min;
         this.monitor = monitor;
-        this.current = (float) initial;
     }
 
     public static LrScheduler of(TrialConfig config) {
@@ -52,28 +51,38 @@ public final class LrScheduler implements Tracker {
                 schedule == LrSchedule.PLATEAU ? config.lrMonitor() : Monitor.VAL_LOSS);
     }
 
+    /** What a checkpoint keeps: the plateau rule's best value (NaN before the first epoch) and bad epochs. */
+    public record State(double best, int badEpochs) {}
+
     @Override
-    public float getNewValue(int numUpdate) {
-        return current;
+    public void onEpochEnd(Trial trial, EpochRecord record, ConfusionMatrix testConfusion, EpochControl control) {
+        control.setLearningRate(next(record, control.learningRate()));
     }
 
-    /** The rate used for the epoch now running. */
-    public double current() {
-        return current;
-    }
-
-    /** Called after epoch {@code record.epoch()} ends; sets the rate for the next epoch. */
-    public void epochEnded(EpochRecord record) {
+    /**
+     * Called after epoch {@code record.epoch()}, which trained with {@code current}: the rate for
+     * the next epoch, rounded to a float as the optimizer reads it.
+     */
+    double next(EpochRecord record, double current) {
         int done = record.epoch();
-        current = (float) switch (schedule) {
+        return (float) switch (schedule) {
             case NONE -> initial;
             case STEP -> initial * Math.pow(factor, done / step);
             case COSINE -> min + (initial - min) * (1 + Math.cos(Math.PI * Math.min(done, epochs) / epochs)) / 2;
-            case PLATEAU -> plateau(monitor == Monitor.VAL_LOSS ? record.valLoss() : record.valAcc());
+            case PLATEAU -> plateau(monitor == Monitor.VAL_LOSS ? record.valLoss() : record.valAcc(), current);
         };
     }
 
-    private double plateau(double value) {
+    public State state() {
+        return new State(best, badEpochs);
+    }
+
+    public void restore(State state) {
+        best = state.best();
+        badEpochs = state.badEpochs();
+    }
+
+    private double plateau(double value, double current) {
         boolean improved = Double.isNaN(best) || (monitor == Monitor.VAL_LOSS
                 ? value < best * (1 - PLATEAU_THRESHOLD)
                 : value > best * (1 + PLATEAU_THRESHOLD));

@@ -1,10 +1,13 @@
 package dev.sweeprunner.train;
 
 import dev.sweeprunner.spec.DatasetShape;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
@@ -12,7 +15,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
-import dev.sweeprunner.plan.NetShape;
 import dev.sweeprunner.plan.Network;
 import dev.sweeprunner.plan.TrialConfig;
 import dev.sweeprunner.spec.InitKind;
@@ -33,33 +35,73 @@ public final class ModelFactory {
     /** {@code pools}: the memory layout max-pools read; the numbers computed do not depend on it. */
     public static Block build(Network network, TrialConfig config, PoolLayout pools) {
         SequentialBlock net = new SequentialBlock();
-        List<Layer> layers = network.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            Layer layer = layers.get(i);
-            if (layer instanceof Layer.Conv conv) {
-                net.add(initialised(Conv2d.builder().setKernelShape(new Shape(conv.kernel(), conv.kernel()))
-                        .optPadding(new Shape(conv.padding(), conv.padding()))
-                        .setFilters(conv.channels()).build(), config.init(), network.fanIn(i)));
-            } else if (layer instanceof Layer.Dense dense) {
-                net.add(initialised(Linear.builder().setUnits(dense.units()).build(), config.init(), network.fanIn(i)));
-            } else if (layer instanceof Layer.BatchNorm) {
-                net.add(BatchNorm.builder().build());
-            } else if (layer instanceof Layer.Relu) {
-                net.add(Activation.reluBlock());
-            } else if (layer instanceof Layer.MaxPool pool) {
-                Shape window = new Shape(pool.size(), pool.size());
-                net.add(pools.maxPool(window));
-            } else if (layer instanceof Layer.Dropout dropout) {
-                net.add(Dropout.builder().optRate((float) dropout.rate()).build());
-            } else if (layer instanceof Layer.GlobalAvgPool) {
-                net.add(Pool.globalAvgPool2dBlock());
-            } else if (layer instanceof Layer.Flatten) {
-                net.add(Blocks.batchFlattenBlock(network.sizeAfter(i)));
-            }
-        }
-        net.add(initialised(Linear.builder().setUnits(DatasetShape.CLASSES).build(), config.outputInit(),
-                network.outputFanIn()));
+        Network.Features out = add(net, network.layers(), Network.Features.INPUT, config, pools);
+        net.add(initialised(Linear.builder().setUnits(DatasetShape.CLASSES).build(), config.outputInit(), out.size()));
         return net;
+    }
+
+    /** Appends the blocks of {@code layers} fed with {@code in}; returns the features they give. */
+    private static Network.Features add(SequentialBlock net, List<Layer> layers, Network.Features in,
+            TrialConfig config, PoolLayout pools) {
+        Network.Features features = in;
+        for (Layer layer : layers) {
+            net.add(block(layer, features, config, pools));
+            features = Network.after(features, layer);
+        }
+        return features;
+    }
+
+    private static Block block(Layer layer, Network.Features in, TrialConfig config, PoolLayout pools) {
+        if (layer instanceof Layer.Conv conv) {
+            return initialised(Conv2d.builder().setKernelShape(new Shape(conv.kernel(), conv.kernel()))
+                    .optPadding(new Shape(conv.padding(), conv.padding()))
+                    .setFilters(conv.channels()).build(), config.init(), in.channels() * conv.kernel() * conv.kernel());
+        }
+        if (layer instanceof Layer.Dense dense) {
+            return initialised(Linear.builder().setUnits(dense.units()).build(), config.init(), in.size());
+        }
+        if (layer instanceof Layer.BatchNorm) {
+            return BatchNorm.builder().build();
+        }
+        if (layer instanceof Layer.Relu) {
+            return Activation.reluBlock();
+        }
+        if (layer instanceof Layer.MaxPool pool) {
+            return pools.maxPool(new Shape(pool.size(), pool.size()));
+        }
+        if (layer instanceof Layer.Dropout dropout) {
+            return Dropout.builder().optRate((float) dropout.rate()).build();
+        }
+        if (layer instanceof Layer.GlobalAvgPool) {
+            return Pool.globalAvgPool2dBlock();
+        }
+        if (layer instanceof Layer.Flatten) {
+            return Blocks.batchFlattenBlock(in.size());
+        }
+        if (layer instanceof Layer.Residual residual) {
+            return new ParallelBlock(ModelFactory::sum, List.of(
+                    branch(residual.body(), in, config, pools), branch(residual.shortcut(), in, config, pools)));
+        }
+        throw new IllegalStateException("no DJL block for " + layer.canonical());
+    }
+
+    /** A residual branch; an empty one is the identity. */
+    private static Block branch(List<Layer> layers, Network.Features in, TrialConfig config, PoolLayout pools) {
+        if (layers.isEmpty()) {
+            return Blocks.identityBlock();
+        }
+        SequentialBlock branch = new SequentialBlock();
+        add(branch, layers, in, config, pools);
+        return branch;
+    }
+
+    /** The residual sum: body output plus shortcut output, element by element. */
+    private static NDList sum(List<NDList> branches) {
+        NDArray total = branches.get(0).singletonOrThrow();
+        for (int i = 1; i < branches.size(); i++) {
+            total = total.add(branches.get(i).singletonOrThrow());
+        }
+        return new NDList(total);
     }
 
     private static Block initialised(Block layer, InitKind init, long fanIn) {

@@ -25,7 +25,7 @@ public final class RecordingListener implements TrialListener {
     private final Provenance provenance;
     private TrialRecord record;
     private TrialStore.EpochWriter epochs;
-    private EpochRecord bestRow;
+    private int bestEpoch;
     private EpochConfusion best;
 
     RecordingListener(TrialStore store, String experiment, Provenance provenance) {
@@ -39,24 +39,33 @@ public final class RecordingListener implements TrialListener {
         record = started(trial, experiment, provenance);
         store.write(record);
         epochs = store.openEpochs(record);
-        bestRow = null;
+        bestEpoch = 0;
         best = null;
+    }
+
+    /** epochs.csv again holds exactly the checkpoint's epochs (rows a dying process added after it go). */
+    @Override
+    public void onTrialResumed(Trial trial, Resumed from) {
+        from.rows().forEach(epochs::append);
+        bestEpoch = from.best().epoch();
+        best = new EpochConfusion(EpochConfusion.At.BEST, bestEpoch, from.bestConfusion());
+    }
+
+    /** Told before the same epoch's {@link #onEpochEnd}. */
+    @Override
+    public void onBestEpoch(Trial trial, EpochRecord row, byte[] parameters) {
+        store.writeBestParameters(trial.id(), parameters);
+        bestEpoch = row.epoch();
     }
 
     @Override
     public void onEpochEnd(Trial trial, EpochRecord row, ConfusionMatrix testConfusion) {
         epochs.append(row);
-        if (row.improvesOn(bestRow, trial.config().bestBy())) {
-            bestRow = row;
+        if (row.epoch() == bestEpoch) {
             best = new EpochConfusion(EpochConfusion.At.BEST, row.epoch(), testConfusion);
         }
         EpochConfusion last = new EpochConfusion(EpochConfusion.At.LAST, row.epoch(), testConfusion);
         store.writeConfusion(trial.id(), DatasetShape.CLASS_NAMES, List.of(best, last));
-    }
-
-    @Override
-    public void onBestEpoch(Trial trial, EpochRecord row, byte[] parameters) {
-        store.writeBestParameters(trial.id(), parameters);
     }
 
     @Override

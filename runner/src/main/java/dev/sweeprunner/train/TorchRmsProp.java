@@ -29,8 +29,13 @@ public final class TorchRmsProp extends Optimizer {
     /** Scalar operands per device, made once: no host-to-device copy per parameter and step. */
     private final Map<Device, DeviceScalars> scalars = new ConcurrentHashMap<>();
 
-    public TorchRmsProp(ParameterTracker learningRate, float momentum, float weightDecay) {
-        super(Optimizer.sgd().setLearningRateTracker(learningRate)); // the base only keeps update counts
+    private final OptimizerState state;
+
+    /** {@code state} sees the buffers and update count (checkpoints) and may hold restored ones. */
+    public TorchRmsProp(ParameterTracker learningRate, float momentum, float weightDecay, OptimizerState state) {
+        // the base only keeps update counts
+        super(Optimizer.sgd().setLearningRateTracker(learningRate).optBeginNumUpdate(state.beginNumUpdate()));
+        this.state = state;
         this.learningRate = learningRate;
         this.alpha = DEFAULT_ALPHA;
         this.epsilon = DEFAULT_EPSILON;
@@ -62,5 +67,16 @@ public final class TorchRmsProp extends Optimizer {
         }
         // DJL's own optimizers clear the gradient inside their update; the trainer relies on it.
         JniUtils.zeroGrad((PtNDArray) weight);
+    }
+
+    @Override
+    protected NDArray withDefaultState(Map<String, Map<Device, NDArray>> buffers, String key, Device device,
+            java.util.function.Function<String, NDArray> zeros) {
+        return super.withDefaultState(buffers, key, device, state.initial(buffers, zeros));
+    }
+
+    @Override
+    protected int updateCount(String parameterId) {
+        return state.counted(super.updateCount(parameterId));
     }
 }

@@ -70,13 +70,8 @@ public final class TrainingData implements AutoCloseable {
             trainCount = available - (valEnd - valStart);
         } else {
             valStart = 0;
-            // a smoke run's train limit shrinks explicit sizes in proportion (they are meant for 60,000)
-            double shrink = (double) available / data.trainCount();
-            valEnd = settings.valSize() != null ? (int) Math.round(settings.valSize() * shrink)
-                    : (int) Math.round(available * settings.valFraction());
-            int rest = available - valEnd;
-            trainCount = settings.trainSize() == null ? rest
-                    : Math.min((int) Math.round(settings.trainSize() * shrink), rest);
+            valEnd = settings.holdoutValCount(available, data.trainCount());
+            trainCount = settings.holdoutTrainCount(available, data.trainCount());
         }
         int[] valIndices = Arrays.copyOfRange(order, valStart, valEnd);
         int[] trainIndices = new int[trainCount];

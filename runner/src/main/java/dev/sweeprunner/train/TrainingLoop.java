@@ -1,62 +1,55 @@
 package dev.sweeprunner.train;
 
-import dev.sweeprunner.spec.DatasetShape;
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
-import dev.sweeprunner.plan.Network;
+import ai.djl.util.Pair;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.plan.TrialConfig;
-import dev.sweeprunner.records.BestWeights;
 import dev.sweeprunner.records.ConfusionMatrix;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
- * The one training loop, for every model. Data stays on the device; each epoch gathers the
- * shuffled training set once and slices batches from it. Loss and accuracy are summed on the
- * device and read once per epoch; scalar operands are made once per epoch or pass on the device
- * ({@link DeviceScalars}), so inside an epoch no batch copies anything between host and device
- * or waits for the device, apart from the divergence check every
- * {@value #DIVERGENCE_CHECK_BATCHES} batches. Every epoch also records the test set's confusion
- * matrix.
+ * The one training loop, for every model (DJL's EasyTrain.fit, with our epoch bookkeeping).
+ * Data stays on the device; each epoch gathers the shuffled training set once and slices batches
+ * from it. Loss and accuracy are summed on the device and read once per epoch; scalar operands
+ * are made once per epoch or pass on the device ({@link DeviceScalars}), so inside an epoch no
+ * batch copies anything between host and device or waits for the device, apart from the
+ * divergence check every {@value #DIVERGENCE_CHECK_BATCHES} batches. Every epoch also records
+ * the test set's confusion matrix. Everything else (console, records, progress, schedule, early
+ * stopping, checkpoints) is a listener the caller chose ({@link TrialListeners}).
  */
 public final class TrainingLoop {
-    /**
-     * Inference batches are large for throughput (results do not depend on their size: no dropout,
-     * BN frozen, up to float rounding of the loss sum), but at most this many images.
-     */
-    static final int MAX_EVAL_BATCH = 1000;
-    /**
-     * Largest activation tensor of an inference batch. glibc hands out blocks above its mmap
-     * threshold (32 MiB at most, see WorkerRunner) as fresh pages that fault again on every batch;
-     * half of it leaves a margin. Table1's 100k CNN (103 KB per image after its first conv), one
-     * thread, 16,000 images evaluated per epoch: 6.8-8.0 s epochs and 8.3 s of system time over 3
-     * epochs in 1000-image batches, 5.3-5.7 s and 0.8 s in 250-image batches.
-     */
-    static final long EVAL_ACTIVATION_BYTES = 16L << 20;
     /** BatchNorm cannot normalise a training batch of one image; such a final remainder is skipped. */
     private static final int MIN_TRAIN_BATCH = 2;
 
@@ -76,30 +69,39 @@ public final class TrainingLoop {
         this.stopRequested = stopRequested;
     }
 
-    /**
-     * Trains one trial to its last epoch, or until early stopping ends it; the listener sees every
-     * epoch, every new best epoch's weights, and the test set re-evaluated with those weights.
-     * Throws on failure.
-     */
+    /** Trains a trial from its first epoch. */
     public void train(Trial trial, TrainingData data, TrialListener listener) {
+        train(trial, data, listener, Optional.empty());
+    }
+
+    /**
+     * Trains one trial to its last epoch, or until a listener stops it after an epoch (early
+     * stopping); with {@code from}, continues after that state's epoch, drawing the same numbers an
+     * uninterrupted run would. The listener sees every epoch, every new best epoch's weights, and
+     * the test set re-evaluated with those weights. Throws on failure.
+     */
+    public void train(Trial trial, TrainingData data, TrialListener listener, Optional<TrainingState> from) {
         TrialConfig config = trial.config();
         Engine.getInstance().setRandomSeed((int) config.seed());
         autogradOnlyInCollectors();
-        Random shuffle = new Random(config.seed());
         Block block = ModelFactory.build(trial.network(), config, PoolLayout.of(device));
         Loss loss = new SoftmaxCrossEntropyLoss();
-        LrScheduler lr = LrScheduler.of(config);
-        EarlyStopping earlyStopping = EarlyStopping.of(config);
+        LearningRate rate = new LearningRate(config.lr());
         Augmentation augmentation = Augmentation.of(config);
+        GpuMemoryPeak memory = new GpuMemoryPeak(device);
         InputLayout layout = InputLayout.of(trial.network(), device);
-        int evalBatch = evalBatchSize(trial.network());
+        Evaluator evaluator = new Evaluator(loss, layout, Evaluator.batchSize(trial.network(), device));
+        boolean checkpointable = EngineRandom.checkpointable(device, trial.network(), augmentation);
+        boolean drawsWhileTraining = EngineRandom.drawnWhileTraining(trial.network(), augmentation);
+        Progress progress = new Progress(config.seed());
         long started = System.nanoTime();
-        int epochsDone = 0;
         listener.onTrialStart(trial);
-        try (Model model = Model.newInstance("trial-" + trial.id(), device)) {
+        try (OptimizerState optimizerState = from.map(s -> OptimizerState.restoring(s.optimizer()))
+                        .orElseGet(OptimizerState::fresh);
+                Model model = Model.newInstance("trial-" + trial.id(), device)) {
             model.setBlock(block);
             DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss)
-                    .optOptimizer(Optimizers.create(config, lr))
+                    .optOptimizer(Optimizers.create(config, rate, optimizerState))
                     .optDevices(new Device[] {device});
             try (Trainer trainer = model.newTrainer(trainingConfig)) {
                 trainer.initialize(ModelFactory.INPUT_SHAPE);
@@ -108,16 +110,18 @@ public final class TrainingLoop {
                     throw new IllegalStateException("DJL counts " + counted + " trainable parameters, the plan says "
                             + trial.params() + " for " + trial.network().describe());
                 }
-                EpochRecord best = null;
-                byte[] bestParameters = null;
-                Evaluation lastTest = null;
-                boolean stoppedEarly = false;
-                for (int epoch = 1; epoch <= config.epochs() && !stoppedEarly; epoch++) {
+                optimizerState.bind(block);
+                if (from.isPresent()) {
+                    progress.restore(from.get(), block, rate);
+                    listener.onTrialResumed(trial, new TrialListener.Resumed(progress.rows, progress.best,
+                            progress.bestConfusion));
+                }
+                for (int epoch = progress.epoch() + 1; epoch <= config.epochs() && !progress.stoppedEarly; epoch++) {
                     long epochStart = System.nanoTime();
                     int currentEpoch = epoch;
-                    double epochLr = lr.current();
-                    Totals train = trainEpoch(trainer, loss, data.train(), layout, config.batchSize(), shuffle,
-                            augmentation,
+                    double epochLr = rate.get();
+                    Totals train = trainEpoch(trainer, loss, data.train(), layout, config.batchSize(),
+                            progress.shuffle, augmentation, memory,
                             (done, total) -> {
                                 listener.onBatchEnd(trial, currentEpoch, done, total);
                                 if (stopRequested.getAsBoolean()) {
@@ -125,35 +129,128 @@ public final class TrainingLoop {
                                             "stopped on request during epoch " + currentEpoch);
                                 }
                             });
-                    Evaluation validation = evaluate(trainer, loss, data.validation(), layout, evalBatch);
-                    Evaluation test = evaluate(trainer, loss, data.test(), layout, evalBatch);
-                    lastTest = test;
+                    if (!Double.isFinite(train.loss())) {
+                        throw new TrialStopped(TrialStatus.DIVERGED, train.images() == 0
+                                ? "no training batch in epoch " + epoch + ": the training split has fewer than "
+                                        + MIN_TRAIN_BATCH + " images"
+                                : "training loss is " + train.loss() + " at the end of epoch " + epoch);
+                    }
+                    Evaluator.Evaluation validation = evaluator.evaluate(trainer, data.validation());
+                    Evaluator.Evaluation test = evaluator.evaluate(trainer, data.test());
                     long now = System.nanoTime();
-                    epochsDone = epoch;
                     EpochRecord record = new EpochRecord(trial.id(), epoch, train.loss(), train.accuracy(),
                             validation.loss(), validation.accuracy(), test.loss(), test.accuracy(), epochLr,
-                            seconds(now - epochStart), seconds(now - started));
-                    listener.onEpochEnd(trial, record, test.confusion());
-                    if (record.improvesOn(best, config.bestBy())) {
-                        best = record;
-                        bestParameters = parameters(block);
-                        listener.onBestEpoch(trial, record, bestParameters);
+                            seconds(now - epochStart), progress.elapsedBefore + seconds(now - started),
+                            memory.takePeak());
+                    progress.rows.add(record);
+                    if (record.improvesOn(progress.best, config.bestBy())) {
+                        progress.best = record;
+                        progress.bestConfusion = test.confusion();
+                        progress.bestParameters = parameters(block);
+                        listener.onBestEpoch(trial, record, progress.bestParameters);
                     }
-                    lr.epochEnded(record);
-                    stoppedEarly = earlyStopping.shouldStop(record) && epoch < config.epochs();
+                    Control control = new Control(rate, stopping -> {
+                        progress.stoppedEarly = stopping && currentEpoch < config.epochs();
+                        return checkpointable ? Optional.of(progress.state(block, rate, optimizerState, now - started,
+                                drawsWhileTraining)) : Optional.empty();
+                    });
+                    listener.onEpochEnd(trial, record, test.confusion(), control);
+                    progress.stoppedEarly = control.stopping && epoch < config.epochs();
                 }
+                EpochRecord best = progress.best;
                 if (best != null) {
                     // best = last: the last epoch's test pass already used exactly these weights
-                    listener.onBestWeightsEvaluated(trial, best.epoch() == epochsDone
-                            ? bestWeights(trial, best, stoppedEarly, lastTest)
-                            : evaluateBest(device, trial, best, stoppedEarly, bestParameters, data.test()));
+                    listener.onBestWeightsEvaluated(trial, best.epoch() == progress.epoch()
+                            ? Evaluator.bestWeights(trial, best, progress.stoppedEarly, best.testLoss(), best.testAcc())
+                            : Evaluator.evaluateSaved(device, trial, best, progress.stoppedEarly,
+                                    progress.bestParameters, data.test()));
                 }
             }
         } catch (RuntimeException | Error e) {
-            listener.onTrialEnd(trial, epochsDone, seconds(System.nanoTime() - started), e);
+            listener.onTrialEnd(trial, progress.epoch(), progress.elapsedBefore + seconds(System.nanoTime() - started),
+                    e);
             throw e;
         }
-        listener.onTrialEnd(trial, epochsDone, seconds(System.nanoTime() - started), null);
+        listener.onTrialEnd(trial, progress.epoch(), progress.elapsedBefore + seconds(System.nanoTime() - started),
+                null);
+    }
+
+    /** What the loop carries from epoch to epoch, and what a checkpoint saves and restores of it. */
+    private static final class Progress {
+        final List<EpochRecord> rows = new ArrayList<>();
+        Random shuffle;
+        EpochRecord best;
+        ConfusionMatrix bestConfusion;
+        byte[] bestParameters;
+        boolean stoppedEarly;
+        /** Training seconds before this process took the trial over. */
+        double elapsedBefore;
+
+        Progress(long seed) {
+            shuffle = new Random(seed);
+        }
+
+        int epoch() {
+            return rows.size();
+        }
+
+        TrainingState state(Block block, LearningRate rate, OptimizerState optimizer, long nanosHere,
+                boolean drawsWhileTraining) {
+            return new TrainingState(rows, best.epoch(), bestConfusion, bestParameters, rate.get(), stoppedEarly,
+                    elapsedBefore + seconds(nanosHere), namedParameters(block), optimizer.save(), serialised(shuffle),
+                    drawsWhileTraining ? Optional.of(EngineRandom.save()) : Optional.empty(), JniUtils.getNumThreads());
+        }
+
+        /** Back to where {@code state} was; the engine's generator last, after initialisation drew from it. */
+        void restore(TrainingState state, Block block, LearningRate rate) {
+            rows.addAll(state.rows());
+            best = state.best();
+            bestConfusion = state.bestConfusion();
+            bestParameters = state.bestParameters();
+            stoppedEarly = state.stoppedEarly();
+            elapsedBefore = state.elapsedS();
+            rate.set(state.learningRate());
+            loadNamedParameters(block, state.parameters());
+            shuffle = deserialisedRandom(state.shuffle());
+            state.engineRandom().ifPresent(EngineRandom::restore);
+        }
+    }
+
+    /** The listeners' view of the loop between two epochs; {@code state} is told whether it stops here. */
+    private static final class Control implements EpochControl {
+        private final LearningRate rate;
+        private final Function<Boolean, Optional<TrainingState>> state;
+        private boolean stopping;
+
+        Control(LearningRate rate, Function<Boolean, Optional<TrainingState>> state) {
+            this.rate = rate;
+            this.state = state;
+        }
+
+        @Override
+        public double learningRate() {
+            return rate.get();
+        }
+
+        @Override
+        public void setLearningRate(double next) {
+            rate.set(next);
+        }
+
+        @Override
+        public void stopAfterThisEpoch() {
+            stopping = true;
+        }
+
+        @Override
+        public boolean stopping() {
+            return stopping;
+        }
+
+        @Override
+        public Optional<TrainingState> state() {
+            return state.apply(stopping);
+        }
     }
 
     /** The block's parameters (BatchNorm running statistics included) in DJL's format. */
@@ -167,60 +264,75 @@ public final class TrainingLoop {
         return bytes.toByteArray();
     }
 
-    /** Saved parameters that do not fit the trial's network (truncated, corrupt, or another network's). */
-    public static final class UnloadableParameters extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        UnloadableParameters(Exception cause) {
-            super(cause instanceof java.io.EOFException ? "the file ends early"
-                    : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause);
+    /** Copies of the block's parameter arrays, named by their place in the block (an NDList). */
+    static byte[] namedParameters(Block block) {
+        try (NDManager temporary = NDManager.newBaseManager(Device.cpu())) {
+            NDList list = new NDList();
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                NDArray array = p.getValue().getArray();
+                NDArray copy = array.getDevice().isGpu() ? array.toDevice(Device.cpu(), true) : array.duplicate();
+                copy.attach(temporary);
+                copy.setName(p.getKey());
+                list.add(copy);
+            }
+            return list.encode();
         }
     }
 
     /**
-     * The test set through a fresh copy of the network loaded from saved parameters (DJL's
-     * format, as in best.params): what a user of the saved weights gets. Loading into the
-     * training block would not do: the trainer keeps its own references to the arrays it trains.
+     * Writes saved values into the block's own arrays, in place: the trainer and optimizer keep
+     * references to those arrays, so replacing them (Block.loadParameters) would not do.
      */
-    public static BestWeights evaluateBest(Device device, Trial trial, EpochRecord best, boolean stoppedEarly,
-            byte[] parameters, TrainingData.Split test) {
-        Block block = ModelFactory.build(trial.network(), trial.config(), PoolLayout.of(device));
-        Loss loss = new SoftmaxCrossEntropyLoss();
-        try (Model model = Model.newInstance("best-" + trial.id(), device)) {
-            model.setBlock(block);
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
-                block.loadParameters(model.getNDManager(), in);
-            } catch (IOException | MalformedModelException | IllegalArgumentException e) {
-                throw new UnloadableParameters(e);
+    static void loadNamedParameters(Block block, byte[] saved) {
+        try (NDManager temporary = NDManager.newBaseManager(Device.cpu())) {
+            Map<String, NDArray> byName = new HashMap<>();
+            for (NDArray array : NDList.decode(temporary, saved)) {
+                byName.put(array.getName(), array);
             }
-            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss).optDevices(new Device[] {device}))) {
-                return bestWeights(trial, best, stoppedEarly,
-                        evaluate(trainer, loss, test, InputLayout.of(trial.network(), device),
-                                evalBatchSize(trial.network())));
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                NDArray value = byName.remove(p.getKey());
+                NDArray target = p.getValue().getArray();
+                if (value == null || !value.getShape().equals(target.getShape())
+                        || value.getDataType() != target.getDataType()) {
+                    throw new IllegalStateException("the checkpoint's parameters do not fit the network at "
+                            + p.getKey());
+                }
+                value.copyTo(target);
+            }
+            if (!byName.isEmpty()) {
+                throw new IllegalStateException("the checkpoint has parameters the network lacks: " + byName.keySet());
             }
         }
     }
 
-    private static BestWeights bestWeights(Trial trial, EpochRecord best, boolean stoppedEarly, Evaluation test) {
-        return new BestWeights(best.epoch(), trial.config().bestBy().yamlName(), test.loss(), test.accuracy(),
-                stoppedEarly);
+    /** java.util.Random's state goes through its own serialised form: it has no other accessor. */
+    private static byte[] serialised(Random random) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(random);
+        } catch (IOException e) {
+            throw new UncheckedIOException("serialising to memory cannot fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Reads back only a java.util.Random: the filter refuses every other class. */
+    private static Random deserialisedRandom(byte[] bytes) {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+            in.setObjectInputFilter(ObjectInputFilter.Config.createFilter("java.util.Random;!*"));
+            return (Random) in.readObject();
+        } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("the checkpoint's data-order state does not load: " + e.getMessage(), e);
+        }
     }
 
     /** Mean loss and accuracy of a training pass, read from the device once at the end. */
-    private record Totals(double loss, double accuracy) {
+    private record Totals(double loss, double accuracy, long images) {
         static Totals read(NDArray lossSum, NDArray correct, long count) {
             if (count == 0) {
-                return new Totals(Double.NaN, Double.NaN);
+                return new Totals(Double.NaN, Double.NaN, 0);
             }
-            return new Totals(lossSum.getFloat() / count, (double) correct.getLong() / count);
-        }
-    }
-
-    /** Mean loss and confusion matrix of an evaluation pass; accuracy is the matrix's trace share. */
-    record Evaluation(double loss, ConfusionMatrix confusion) {
-        double accuracy() {
-            long total = confusion.total();
-            return total == 0 ? Double.NaN : (double) confusion.correct() / total;
+            return new Totals(lossSum.getFloat() / count, (double) correct.getLong() / count, count);
         }
     }
 
@@ -231,7 +343,7 @@ public final class TrainingLoop {
     }
 
     private static Totals trainEpoch(Trainer trainer, Loss loss, TrainingData.Split split, InputLayout layout,
-            int batchSize, Random shuffle, Augmentation augmentation, BatchProgress progress) {
+            int batchSize, Random shuffle, Augmentation augmentation, GpuMemoryPeak memory, BatchProgress progress) {
         int count = split.size();
         int batches = (count - MIN_TRAIN_BATCH) / batchSize + 1;
         try (NDManager epoch = split.images().getManager().newSubManager();
@@ -248,12 +360,12 @@ public final class TrainingLoop {
             for (int start = 0; start + MIN_TRAIN_BATCH <= count; start += batchSize) {
                 int end = Math.min(count, start + batchSize);
                 try (NDManager batch = epoch.newSubManager()) {
-                    NDArray x = rows(images, start, end, batch);
+                    NDArray x = Evaluator.rows(images, start, end, batch);
                     if (augmentation.enabled()) {
                         x = augmentation.apply(x, batch, scalars);
                     }
                     x = layout.apply(x);
-                    NDArray y = rows(labels, start, end, batch);
+                    NDArray y = Evaluator.rows(labels, start, end, batch);
                     NDArray logits;
                     NDArray batchLoss;
                     try (GradientCollector collector = trainer.newGradientCollector()) {
@@ -269,57 +381,12 @@ public final class TrainingLoop {
                 int done = start / batchSize + 1;
                 if (done % DIVERGENCE_CHECK_BATCHES == 0 || done == batches) {
                     requireFinite(lossSum, done);
+                    memory.sample(); // the device has just been waited for: no extra synchronisation
                 }
                 progress.batchDone(done, batches);
             }
             return Totals.read(lossSum, correct, seen);
         }
-    }
-
-    /**
-     * Loss and test-style confusion counts over a split in inference mode. The matrix is built on
-     * the device (one-hot of true*classes+predicted, summed) and read once per pass.
-     */
-    static Evaluation evaluate(Trainer trainer, Loss loss, TrainingData.Split split, InputLayout layout,
-            int evalBatch) {
-        autogradOnlyInCollectors();
-        int count = split.size();
-        int classes = DatasetShape.CLASSES;
-        try (NDManager pass = split.images().getManager().newSubManager();
-                DeviceScalars scalars = new DeviceScalars(pass)) {
-            NDArray lossSum = pass.zeros(new Shape(), DataType.FLOAT32);
-            NDArray cells = pass.zeros(new Shape(classes * classes), DataType.INT64);
-            for (int start = 0; start < count; start += evalBatch) {
-                int end = Math.min(count, start + evalBatch);
-                try (NDManager batch = pass.newSubManager()) {
-                    NDArray x = layout.apply(rows(split.images(), start, end, batch));
-                    NDArray y = rows(split.labels(), start, end, batch);
-                    NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
-                    NDArray batchLoss = loss.evaluate(new NDList(y), new NDList(logits));
-                    lossSum.addi(batchLoss.mul(scalars.of(end - start)));
-                    NDArray cell = y.mul(scalars.of(classes)).add(logits.argMax(1));
-                    cells.addi(cell.oneHot(classes * classes, DataType.INT64).sum(new int[] {0}));
-                }
-            }
-            double meanLoss = count == 0 ? Double.NaN : lossSum.getFloat() / count;
-            return new Evaluation(meanLoss, new ConfusionMatrix(classes, cells.toLongArray()));
-        }
-    }
-
-    /** Images per inference batch for this network: as many as keep its largest activation small. */
-    public static int evalBatchSize(Network network) {
-        long bytesPerImage = network.largestActivation() * Float.BYTES;
-        return (int) Math.max(1, Math.min(MAX_EVAL_BATCH, EVAL_ACTIVATION_BYTES / bytesPerImage));
-    }
-
-    /**
-     * Rows [start, end) as a view, owned by the batch's manager: every result computed from it
-     * then lands in that manager too and is freed when the batch ends.
-     */
-    private static NDArray rows(NDArray array, int start, int end, NDManager batch) {
-        NDArray view = array.get(new NDIndex().addSliceDim(start, end));
-        view.attach(batch);
-        return view;
     }
 
     /**
@@ -331,7 +398,7 @@ public final class TrainingLoop {
      * until the pass ended: table1's 100k CNN worker grew to 5.3 GB RSS over a 15,000-image epoch,
      * which took twice as long as on the engine's thread (see README, Performance).
      */
-    private static void autogradOnlyInCollectors() {
+    static void autogradOnlyInCollectors() {
         JniUtils.setGradMode(false);
     }
 

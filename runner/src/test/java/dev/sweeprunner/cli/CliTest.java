@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sweeprunner.sweep.GpuAssignment;
 import dev.sweeprunner.train.DeviceChoice;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -141,15 +142,43 @@ class CliTest {
         assertFalse(r.err().contains("\tat "), "no stack trace");
     }
 
-    @Test
-    void missingFileAndBadOptionsAreUserErrors() {
-        assertEquals(2, run("plan", dir.resolve("none.yaml").toString()).code());
-        assertEquals(2, run("sweep", "x.yaml", "--device", "tpu").code());
-        assertEquals(2, run("plan", repoFile("experiments/table1.yaml").toString(), "--epochs", "0").code());
-        assertEquals(2, run("frobnicate").code());
-        assertEquals(2, run("plan", repoFile("experiments/table1.yaml").toString(), "--only", "lr=5").code());
-        assertEquals(2, run("sweep", repoFile("experiments/table1.yaml").toString(), "--workers", "many").code());
-        assertEquals(2, run("sweep", repoFile("experiments/table1.yaml").toString(), "--workers", "-1").code());
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> userErrors() {
+        String table1 = "experiments/table1.yaml";
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("missing experiment file", List.of("plan", "@none.yaml")),
+                org.junit.jupiter.params.provider.Arguments.of("unknown device", List.of("sweep", "x.yaml", "--device", "tpu")),
+                org.junit.jupiter.params.provider.Arguments.of("zero epochs", List.of("plan", table1, "--epochs", "0")),
+                org.junit.jupiter.params.provider.Arguments.of("unknown command", List.of("frobnicate")),
+                org.junit.jupiter.params.provider.Arguments.of("a selection no trial has", List.of("plan", table1, "--only", "lr=5")),
+                org.junit.jupiter.params.provider.Arguments.of("workers not a number", List.of("sweep", table1, "--workers", "many")),
+                org.junit.jupiter.params.provider.Arguments.of("negative workers", List.of("sweep", table1, "--workers", "-1")));
+    }
+
+    /** Arguments naming a repository file are read from the checkout; "@name" is a file in the test's directory. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("userErrors")
+    void missingFileAndBadOptionsAreUserErrors(String name, List<String> args) {
+        String[] resolved = args.stream().map(a -> a.startsWith("@") ? dir.resolve(a.substring(1)).toString()
+                : a.startsWith("experiments/") ? repoFile(a).toString() : a).toArray(String[]::new);
+        Result r = run(resolved);
+        assertEquals(2, r.code(), name + ": " + r.err());
+        assertFalse(r.err().contains("\tat "), name + ": no stack trace");
+    }
+
+    /** --max-trials (plan and sweep): table1 has 7 trials. */
+    @ParameterizedTest(name = "--max-trials {0}")
+    @CsvSource({"5, 2, 'grid: expands to 7 trials (grid[1] alone to 4), over the limit of 5'",
+            "7, 0, ''", "0, 2, '--max-trials: must be at least 1, got 0'"})
+    void maxTrialsIsALimitOnTheGrid(String limit, int code, String message) {
+        Result plan = run("plan", repoFile("experiments/table1.yaml").toString(), "--max-trials", limit);
+        assertEquals(code, plan.code(), plan.err());
+        assertTrue(plan.err().contains(message), plan.err());
+        if (code != 0) {
+            Result sweep = run("sweep", repoFile("experiments/table1.yaml").toString(), "--max-trials", limit,
+                    "--results", dir.resolve("r").toString());
+            assertEquals(code, sweep.code(), sweep.err());
+            assertTrue(sweep.err().contains(message), sweep.err());
+        }
     }
 
     @Test
@@ -163,7 +192,7 @@ class CliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"plan", "sweep", "report", "evaluate", "data", "info"}) {
+        for (String command : new String[] {"plan", "sweep", "report", "compare", "evaluate", "data", "info"}) {
             Result r = run(command, "--help");
             assertEquals(0, r.code(), command + ": " + r.err());
             assertTrue(r.out().startsWith("Usage: runner " + command), r.out());
@@ -173,13 +202,29 @@ class CliTest {
         assertTrue(sweep.out().contains("--threads"), sweep.out());
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> workerCounts() {
+        GpuAssignment cpu = new GpuAssignment(List.of());
+        GpuAssignment oneGpu = new GpuAssignment(List.of("0"));
+        GpuAssignment eightGpus = new GpuAssignment(List.of("0", "1", "2", "3", "4", "5", "6", "7"));
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("auto on a CPU: one per core", "auto", cpu, false, 16, 16),
+                org.junit.jupiter.params.provider.Arguments.of("auto on one GPU", "auto", oneGpu, false, 16, 1),
+                org.junit.jupiter.params.provider.Arguments.of("auto on one GPU under MPS", "auto", oneGpu, true, 16, 2),
+                org.junit.jupiter.params.provider.Arguments.of("auto on eight GPUs", "auto", eightGpus, false, 32, 8),
+                org.junit.jupiter.params.provider.Arguments.of("a number wins", "3", eightGpus, false, 32, 3),
+                org.junit.jupiter.params.provider.Arguments.of("0: in this JVM", "0", cpu, false, 2, 0));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("workerCounts")
+    void workerCounts(String name, String text, GpuAssignment gpus, boolean mps, int cores, int expected) {
+        assertEquals(expected, SweepCommand.workerCount(text, gpus, mps, cores), name);
+    }
+
     @Test
-    void autoWorkersAreOnePerCoreOnTheCpu() {
-        int cores = Runtime.getRuntime().availableProcessors();
-        assertEquals(cores, SweepCommand.workerCount("auto", DeviceChoice.CPU));
-        assertEquals(1, SweepCommand.workerCount("auto", DeviceChoice.GPU));
-        assertEquals(3, SweepCommand.workerCount("3", DeviceChoice.CPU));
-        assertEquals(0, SweepCommand.workerCount("0", DeviceChoice.AUTO));
+    void noGpusWhenTrainingOnTheCpu() {
+        assertTrue(SweepCommand.gpus("auto", DeviceChoice.CPU).none());
+        assertTrue(SweepCommand.gpus("0", DeviceChoice.AUTO).none(), "in this JVM: the engine is not asked");
     }
 
     @Test

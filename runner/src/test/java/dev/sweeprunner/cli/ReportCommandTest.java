@@ -33,12 +33,30 @@ class ReportCommandTest {
         ReportFixtures.writeTo(new TrialStore(results));
     }
 
+    /** --against: the fixture against itself matches every configuration; a wrong directory stops first. */
+    @Test
+    void againstAReferenceWritesAndPrintsTheComparison() throws IOException {
+        CliTest.Result r = CliTest.run("report", results.toString(), "--against", results.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("| CNN | 9980 | 1-22-46-gap-10 | 1 2 3 | 83.00 | 1 2 3 | 83.00 | 80.00 | 87.00 | "
+                + "0.00 | inside |"), r.out());
+        assertTrue(Files.isRegularFile(results.resolve("against-reference.csv")));
+        Path missing = dir.resolve("none");
+        CliTest.Result bad = CliTest.run("report", results.toString(), "--against", missing.toString());
+        assertEquals(2, bad.code());
+        assertEquals("error: --against " + missing + ": no such directory", bad.err().strip());
+        CliTest.Result empty = CliTest.run("report", results.toString(), "--against", dir.toString());
+        assertEquals(2, empty.code());
+        assertEquals("error: --against " + dir + ": no trial records (expected " + dir.resolve("trials")
+                + "/<id>/trial.json)", empty.err().strip());
+    }
+
     @Test
     void regeneratesEveryDerivedFileFromTrialRecords() throws IOException {
         CliTest.Result r = CliTest.run("report", results.toString());
         assertEquals(0, r.code(), r.err());
         for (String file : List.of(Report.EPOCHS_CSV, Report.TRIALS_CSV, Report.SUMMARY_CSV, Report.COMPARISON_MD,
-                Report.REPORT_MD)) {
+                Report.REPORT_MD, Report.REPORT_HTML)) {
             assertTrue(Files.isRegularFile(results.resolve(file)), file);
         }
         assertTrue(Files.isRegularFile(results.resolve("trials/c100000000").resolve(Report.CLASSES_CSV)));

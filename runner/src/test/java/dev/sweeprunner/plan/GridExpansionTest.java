@@ -1,6 +1,7 @@
 package dev.sweeprunner.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.sweeprunner.spec.SpecParser;
 import dev.sweeprunner.spec.YamlReader;
@@ -83,6 +84,6 @@ class GridExpansionTest {
                 new PlanOverrides(3, null));
         assertEquals(3, c.trials().get(0).config().epochs());
         assertEquals(10, a.trials().get(0).id().length());
-        assert !a.trials().get(0).id().equals(c.trials().get(0).id()) : "--epochs changes the config, so the id";
+        assertNotEquals(a.trials().get(0).id(), c.trials().get(0).id(), "--epochs changes the config, so the id");
     }
 }

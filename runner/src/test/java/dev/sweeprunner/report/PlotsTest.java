@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeprunner.records.EpochConfusion;
+import dev.sweeprunner.records.EpochRecord;
+import dev.sweeprunner.records.TrialStatus;
+import dev.sweeprunner.spec.Families;
+import dev.sweeprunner.spec.Family;
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +20,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.XYChart;
 
 /** Each chart is a PNG of the documented size with something drawn on it. */
 class PlotsTest {
@@ -41,6 +48,32 @@ class PlotsTest {
         Path time = dir.resolve("time.png");
         Plots.accuracyVsTime(time, groups);
         assertDrawn(time, Plots.WIDTH, Plots.HEIGHT);
+    }
+
+    /** Registered families in registration order with their own colours; a family no longer registered still shows. */
+    @Test
+    void everyFamilyIsASeriesInItsColour() {
+        List<TrialSummary> trials = new ArrayList<>(ReportFixtures.summaries());
+        for (String arch : List.of("rnn", "resnet")) {
+            String id = arch.charAt(0) + "100000000";
+            trials.add(TrialSummary.of(new TrialResult(
+                    ReportFixtures.trial(id, arch, 20000, 19500, "1-8-res16-gap-10", 1, TrialStatus.COMPLETED),
+                    List.of(new EpochRecord(id, 1, 0.7, 0.75, 0.5, 0.85, 0.5, 0.84, 0.001, 1.0, 1.0)), List.of())));
+        }
+        XYChart chart = Plots.accuracyVsParamsChart(Group.of(trials));
+        assertEquals(List.of("FCN", "CNN", "ResNet", "RNN"), List.copyOf(chart.getSeriesMap().keySet()));
+        for (Family family : Families.all()) {
+            assertEquals(new Color(family.colour()), chart.getSeriesMap().get(family.title()).getLineColor(), family.name());
+        }
+    }
+
+    @Test
+    void familyCurvesOverlayEveryConfigurationOfOneArchitecture() throws IOException {
+        List<Group> groups = Group.of(ReportFixtures.gridSummaries());
+        Path file = dir.resolve("family.png");
+        Plots.familyCurves(file, "fcn", groups.stream().filter(g -> g.first().setting("arch").equals("fcn")).toList(),
+                Comparison.labels(groups));
+        assertDrawn(file, 2 * Plots.WIDTH, Plots.HEIGHT);
     }
 
     @Test

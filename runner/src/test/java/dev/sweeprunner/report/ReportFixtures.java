@@ -80,7 +80,12 @@ public final class ReportFixtures {
 
     /** Writes the fixtures as a results directory, as a sweep would have. */
     public static void writeTo(TrialStore store) {
-        for (TrialResult r : results()) {
+        write(store, results());
+    }
+
+    /** Writes trial results as a results directory, as a sweep would have. */
+    public static void write(TrialStore store, List<TrialResult> results) {
+        for (TrialResult r : results) {
             store.write(r.trial());
             try (TrialStore.EpochWriter writer = store.openEpochs(r.trial())) {
                 r.epochs().forEach(writer::append);
@@ -89,5 +94,46 @@ public final class ReportFixtures {
                 store.writeConfusion(r.id(), DatasetShape.CLASS_NAMES, r.confusions());
             }
         }
+    }
+
+    /**
+     * A grid of budgets by architecture with seeds 1-3 (test accuracy at the last of 2 epochs as
+     * listed), one FCN run once, and one failed trial: for comparisons and neighbours. Ids start
+     * with "t" so no trial id is a prefix of a (hexadecimal) configuration id.
+     */
+    public static final Object[][] GRID = {
+        {"fcn", 50000, 49987L, "784-58-61-10", new double[] {0.870, 0.875, 0.872}},
+        {"fcn", 100000, 99987L, "784-110-109-10", new double[] {0.880, 0.889, 0.884}},
+        {"fcn", 200000, 199900L, "784-199-204-10", new double[] {0.886}},
+        {"cnn", 50000, 49900L, "1-24-48-88-gap-10", new double[] {0.900, 0.905, 0.903}},
+        {"cnn", 100000, 99900L, "1-33-66-131-gap-10", new double[] {0.910, 0.906, 0.912}},
+    };
+
+    public static List<TrialResult> grid() {
+        List<TrialResult> results = new ArrayList<>();
+        for (int row = 0; row < GRID.length; row++) {
+            double[] accuracies = (double[]) GRID[row][4];
+            for (int seed = 1; seed <= accuracies.length; seed++) {
+                String id = "t" + row + seed + "0000000";
+                double acc = accuracies[seed - 1];
+                results.add(new TrialResult(trial(id, (String) GRID[row][0], (int) GRID[row][1], (long) GRID[row][2],
+                        (String) GRID[row][3], seed, TrialStatus.COMPLETED),
+                        List.of(new EpochRecord(id, 1, 0.6, 0.8, 0.5, acc - 0.02, 0.5, acc - 0.03, 0.001, 2.0, 2.0),
+                                new EpochRecord(id, 2, 0.4, 0.85, 0.4, acc - 0.01, 0.4, acc, 0.001, 2.0, 4.0)),
+                        List.of()));
+            }
+        }
+        results.add(new TrialResult(trial("t990000000", "cnn", 200000, 199000, "1-47-94-185-gap-10", 1,
+                TrialStatus.FAILED), List.of(), List.of()));
+        return results;
+    }
+
+    public static List<TrialSummary> gridSummaries() {
+        return grid().stream().map(TrialSummary::of).toList();
+    }
+
+    /** Writes {@link #grid()} as a results directory. */
+    public static void writeGridTo(TrialStore store) {
+        write(store, grid());
     }
 }

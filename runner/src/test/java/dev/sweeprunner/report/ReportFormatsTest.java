@@ -86,6 +86,27 @@ class ReportFormatsTest {
         assertGolden("folds.csv", write(TableFormat.CSV, table));
     }
 
+    /** report.md of a grid with seeds: configurations, charts, neighbouring configurations and their tests. */
+    @Test
+    void reportMarkdown() throws IOException {
+        List<TrialSummary> trials = ReportFixtures.gridSummaries();
+        StringWriter out = new StringWriter();
+        ReportMarkdown.write(out, new Report.Results("grid", "Budgets by architecture, seeds 1-3", trials,
+                Group.of(trials)), true, List.of());
+        assertGolden("report.md", out.toString());
+    }
+
+    /** {@code runner compare}'s machine-readable output: every metric, one selection against another. */
+    @Test
+    void comparisonInCsvAndJson() throws IOException {
+        List<TrialSummary> trials = ReportFixtures.gridSummaries();
+        Comparison.Result result = Comparison.within(new Report.Results("grid", "", trials, Group.of(trials)),
+                "arch=cnn,budget=50000", "arch=fcn,budget=50000,seed=1,2", List.of(Metric.values()));
+        for (TableFormat format : List.of(TableFormat.CSV, TableFormat.JSON)) {
+            assertGolden("compare." + format.extension(), write(format, Comparison.table(result)));
+        }
+    }
+
     private static String write(TableFormat format, Table table) throws IOException {
         StringWriter out = new StringWriter();
         format.writeOut(table, out);

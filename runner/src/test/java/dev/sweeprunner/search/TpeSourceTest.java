@@ -3,7 +3,9 @@ package dev.sweeprunner.search;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sweeprunner.plan.CanonicalJson;
 import dev.sweeprunner.plan.PlanOverrides;
+import dev.sweeprunner.plan.Planner;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.Provenance;
@@ -119,12 +121,13 @@ public class TpeSourceTest {
     }
 
     @Test
-    void aWorkerRebuildsAProposedTrialFromItsSuggestionFile() throws InterruptedException {
+    void aProposedTrialIsRebuiltFromItsCanonicalJsonAsAWorkerRebuildsIt() throws InterruptedException {
         sweep(dir, 1, Integer.MAX_VALUE);
         TrialStore store = new TrialStore(dir);
         List<TrialRecord> records = store.readAll();
         TrialRecord last = records.stream().max(Comparator.comparingInt(TrialRecord::planIndex)).orElseThrow();
-        Trial rebuilt = TpeSource.proposed(spec(), PlanOverrides.NONE, store, last.trialId()).orElseThrow();
+        // what the RUN line carries: the plan index and the resolved config's canonical JSON
+        Trial rebuilt = Planner.trial(last.planIndex(), CanonicalJson.decode(last.config()));
         assertEquals(last.trialId(), rebuilt.id());
         assertEquals(last.planIndex(), rebuilt.index());
         assertEquals(last.configHash(), rebuilt.configHash());

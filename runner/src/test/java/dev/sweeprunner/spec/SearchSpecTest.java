@@ -144,7 +144,7 @@ class SearchSpecTest {
                 + "  batch_size: {choice: [32, 64]}\ngrid:\n  - arch: fcn\n    budget: {intlog: [10000, 100000]}\n");
         List<Object> values = spec.grid().get(0).axes().stream().map(a -> a.values().get(0).value()).toList();
         assertEquals(List.of(new Distribution.Real(1e-4, 1e-2, true), new Distribution.OneOf(List.of(32L, 64L)),
-                Arch.FCN, new Distribution.Whole(10_000, 100_000, true)), values);
+                Families.byName("fcn").orElseThrow(), new Distribution.Whole(10_000, 100_000, true)), values);
     }
 
     private static ExperimentSpec parse(String yaml) {

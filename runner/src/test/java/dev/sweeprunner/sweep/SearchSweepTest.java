@@ -41,7 +41,7 @@ class SearchSweepTest {
             public void close() {}
         });
         return sweep.run(Search.plan(TpeSourceTest.spec(), PlanOverrides.NONE),
-                Sweep.Options.defaults(results).withWorkers(slots), source);
+                Sweep.Options.builder(results).workers(slots).build(), source);
     }
 
     @Test

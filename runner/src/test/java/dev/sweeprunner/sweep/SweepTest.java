@@ -59,13 +59,13 @@ class SweepTest {
     }
 
     private Sweep.Outcome sweep(Path results, boolean fresh) {
-        return sweep(plan(EXPERIMENT), Sweep.Options.defaults(results).withFresh(fresh).withWorkers(0));
+        return sweep(plan(EXPERIMENT), Sweep.Options.builder(results).fresh(fresh).workers(0).build());
     }
 
     /** In this JVM on the synthetic data: no worker JVMs, no data files. */
     Sweep.Outcome sweep(Plan plan, Sweep.Options options) {
         PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
-        return new Sweep(out, (p, store, progress, slots) -> new InProcessRunner(p, store, out, DeviceChoice.CPU, () -> DATA,
+        return new Sweep(out, (p, store, progress, slots) -> new InProcessRunner(p.spec().name(), p.trials().size(), store, out, DeviceChoice.CPU, () -> DATA,
                 List.of()), new ReportingSweepListener(out)).run(plan, options);
     }
 
@@ -83,6 +83,28 @@ class SweepTest {
                 """);
         assertEquals(List.of(0, 1, 2, 3, 4), Sweep.startOrder(plan.trials(), 1).stream().map(Trial::index).toList());
         assertEquals(List.of(4, 3, 1, 2, 0), Sweep.startOrder(plan.trials(), 2).stream().map(Trial::index).toList());
+    }
+
+    /**
+     * An epoch without one whole training batch has a NaN loss: the trial is diverged, never
+     * completed. (val_fraction 0.999 leaves 60 of Fashion-MNIST's 60,000 images, enough to plan a
+     * batch of 32; of the tiny data set's 400 it leaves none.)
+     */
+    @Test
+    void anEpochThatTrainedOnNothingIsDivergedNotCompleted() {
+        Path results = dir.resolve("nothing");
+        Plan plan = plan("""
+                name: nothing
+                data: {val_fraction: 0.999}
+                defaults: {epochs: 1, batch_size: 32}
+                grid:
+                  - {arch: fcn, budget: 10000}
+                """);
+        Sweep.Outcome outcome = sweep(plan, Sweep.Options.builder(results).workers(0).build());
+        assertEquals(new Sweep.Outcome(0, 1, 0, 0, 0, 0), outcome);
+        TrialRecord trial = new TrialStore(results).readAll().get(0);
+        assertEquals(TrialStatus.DIVERGED, trial.status());
+        assertTrue(trial.error().contains("no training batch in epoch 1"), trial.error());
     }
 
     @Test
@@ -157,7 +179,7 @@ class SweepTest {
         assertEquals(a, b);
 
         Plan otherSeed = plan(EXPERIMENT.replace("seed: 3", "seed: 4"));
-        sweep(otherSeed, Sweep.Options.defaults(dir.resolve("c")).withWorkers(0));
+        sweep(otherSeed, Sweep.Options.builder(dir.resolve("c")).workers(0).build());
         List<String> c = metricsOnly(Files.readAllLines(dir.resolve("c").resolve(Report.EPOCHS_CSV)));
         assertNotEquals(a.subList(1, a.size()), c.subList(1, c.size()));
     }
@@ -168,10 +190,10 @@ class SweepTest {
         Path whole = dir.resolve("whole");
         for (int i = 1; i <= 2; i++) {
             Sweep.Outcome part = sweep(plan(EXPERIMENT),
-                    Sweep.Options.defaults(sharded).withWorkers(0).withShard(new Shard(i, 2)));
+                    Sweep.Options.builder(sharded).workers(0).shard(new Shard(i, 2)).build());
             assertEquals(1, part.completed(), "one of the two trials per shard");
         }
-        sweep(plan(EXPERIMENT), Sweep.Options.defaults(whole).withWorkers(0));
+        sweep(plan(EXPERIMENT), Sweep.Options.builder(whole).workers(0).build());
         Report.write(new TrialStore(sharded), "tiny", "", new PrintStream(log, true, StandardCharsets.UTF_8));
         assertEquals(withoutTimes(whole.resolve(Report.SUMMARY_CSV)), withoutTimes(sharded.resolve(Report.SUMMARY_CSV)));
         assertEquals(withoutTimes(whole.resolve(Report.TRIALS_CSV)), withoutTimes(sharded.resolve(Report.TRIALS_CSV)));

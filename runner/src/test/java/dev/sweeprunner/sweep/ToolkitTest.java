@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.sweeprunner.cli.ReportingSweepListener;
 import dev.sweeprunner.train.TrialListener;
+import dev.sweeprunner.train.TrialListeners;
 import dev.sweeprunner.train.TrainingLoop;
 import dev.sweeprunner.train.TrainingData;
 import dev.sweeprunner.train.InProcessRunner;
@@ -53,8 +54,8 @@ class ToolkitTest {
     private Sweep.Outcome sweep(String yaml, Path results) {
         PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         Plan plan = SweepTest.plan(yaml);
-        return new Sweep(out, (p, store, progress, slots) -> new InProcessRunner(p, store, out, DeviceChoice.CPU, () -> DATA,
-                List.of()), new ReportingSweepListener(out)).run(plan, Sweep.Options.defaults(results).withWorkers(0));
+        return new Sweep(out, (p, store, progress, slots) -> new InProcessRunner(p.spec().name(), p.trials().size(), store, out, DeviceChoice.CPU, () -> DATA,
+                List.of()), new ReportingSweepListener(out)).run(plan, Sweep.Options.builder(results).workers(0).build());
     }
 
     /**
@@ -182,7 +183,8 @@ class ToolkitTest {
                 """);
         try (TrainingData data = TrainingData.create(tiny, TrainingData.Partition.of(plan.trials().get(0).config()),
                 Device.cpu())) {
-            new TrainingLoop(Device.cpu(), () -> false).train(plan.trials().get(0), data, new TrialListener() {
+            new TrainingLoop(Device.cpu(), () -> false).train(plan.trials().get(0), data,
+                    TrialListeners.training(plan.trials().get(0).config(), new TrialListener() {
                 @Override
                 public void onEpochEnd(Trial trial, EpochRecord record, ConfusionMatrix testConfusion) {
                     rows.add(record);
@@ -192,7 +194,7 @@ class ToolkitTest {
                 public void onBestWeightsEvaluated(Trial trial, BestWeights weights) {
                     best[0] = weights;
                 }
-            });
+            }));
         }
         EpochRecord lowest = rows.stream().min(java.util.Comparator.comparingDouble(EpochRecord::valLoss)).orElseThrow();
         EpochRecord last = rows.get(rows.size() - 1);

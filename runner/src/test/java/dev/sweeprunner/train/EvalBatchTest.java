@@ -40,7 +40,7 @@ class EvalBatchTest {
     void sizedFromTheLargestActivation(String name, String network, long largest, int batch) {
         Trial trial = InputLayoutTest.trial(network);
         assertEquals(largest, trial.network().largestActivation());
-        assertEquals(batch, TrainingLoop.evalBatchSize(trial.network()));
+        assertEquals(batch, Evaluator.batchSize(trial.network()));
     }
 
     /** The same images through the same weights in one batch, in sevens and one by one (dropout and BN in inference mode). */
@@ -60,10 +60,10 @@ class EvalBatchTest {
                         manager.randomUniform(0, 1, new Shape(images, 1, 28, 28)),
                         manager.randomInteger(0, 10, new Shape(images), DataType.INT64));
                 InputLayout layout = InputLayout.of(trial.network(), Device.cpu());
-                TrainingLoop.Evaluation whole = TrainingLoop.evaluate(trainer, trainer.getLoss(), split, layout, images);
+                Evaluator.Evaluation whole = new Evaluator(trainer.getLoss(), layout, images).evaluate(trainer, split);
                 assertEquals(images, whole.confusion().total());
                 for (int batch : new int[] {7, 1}) {
-                    TrainingLoop.Evaluation parts = TrainingLoop.evaluate(trainer, trainer.getLoss(), split, layout, batch);
+                    Evaluator.Evaluation parts = new Evaluator(trainer.getLoss(), layout, batch).evaluate(trainer, split);
                     assertEquals(whole.confusion(), parts.confusion(), "batch " + batch);
                     assertEquals(whole.loss(), parts.loss(), 1e-5 * Math.abs(whole.loss()), "batch " + batch);
                 }

@@ -84,13 +84,13 @@ class HostCopiesTest {
                     TrainingData.Split split = new TrainingData.Split(
                             manager.randomUniform(0, 1, new Shape(images, 1, 28, 28)),
                             manager.randomInteger(0, 10, new Shape(images), DataType.INT64));
-                    return counted(() -> TrainingLoop.evaluate(trainer, trainer.getLoss(), split, layout, evalBatch));
+                    return counted(() -> new Evaluator(trainer.getLoss(), layout, evalBatch).evaluate(trainer, split));
                 };
                 int few = counted(() -> {
                     TrainingData.Split split = new TrainingData.Split(
                             manager.randomUniform(0, 1, new Shape(evalBatch, 1, 28, 28)),
                             manager.randomInteger(0, 10, new Shape(evalBatch), DataType.INT64));
-                    TrainingLoop.evaluate(trainer, trainer.getLoss(), split, layout, evalBatch);
+                    new Evaluator(trainer.getLoss(), layout, evalBatch).evaluate(trainer, split);
                 });
                 assertEquals(few, pass.get(), "one batch vs three batches of " + evalBatch);
             }

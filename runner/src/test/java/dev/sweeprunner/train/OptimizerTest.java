@@ -10,7 +10,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.sweeprunner.plan.TrialConfig;
-import dev.sweeprunner.spec.Arch;
+import dev.sweeprunner.spec.Families;
 import dev.sweeprunner.spec.DataSettings;
 import dev.sweeprunner.spec.TrialField;
 import dev.sweeprunner.spec.OptimizerKind;
@@ -84,7 +84,7 @@ class OptimizerTest {
 
     static TrialConfig config(OptimizerKind kind, double lr, Double momentum, double weightDecay) {
         java.util.Map<TrialField, Object> values = new java.util.EnumMap<>(TrialField.class);
-        values.put(TrialField.ARCH, Arch.FCN);
+        values.put(TrialField.ARCH, Families.byName("fcn").orElseThrow());
         values.put(TrialField.OPTIMIZER, kind);
         values.put(TrialField.LR, lr);
         values.put(TrialField.WEIGHT_DECAY, weightDecay);

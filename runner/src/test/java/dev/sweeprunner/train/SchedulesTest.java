@@ -10,6 +10,7 @@ import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.spec.LrSchedule;
 import dev.sweeprunner.spec.Monitor;
 import dev.sweeprunner.spec.OptimizerKind;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,9 +51,10 @@ class SchedulesTest {
     @MethodSource("schedules")
     void learningRatePerEpoch(String name, LrScheduler scheduler, double[] valLoss, double[] expected) {
         double[] seen = new double[expected.length];
+        Control control = new Control(expected[0]);
         for (int epoch = 1; epoch <= expected.length; epoch++) {
-            seen[epoch - 1] = scheduler.current();
-            scheduler.epochEnded(row(epoch, valLoss[epoch - 1], 0.5));
+            seen[epoch - 1] = control.learningRate();
+            scheduler.onEpochEnd(null, row(epoch, valLoss[epoch - 1], 0.5), null, control);
         }
         assertArrayEquals(expected, seen, TOLERANCE);
     }
@@ -60,11 +62,27 @@ class SchedulesTest {
     @Test
     void plateauOnAccuracyWaitsForARise() {
         LrScheduler scheduler = new LrScheduler(LrSchedule.PLATEAU, 0.1, 5, 1, 0.1, 0, 0, Monitor.VAL_ACC);
-        scheduler.epochEnded(row(1, 1, 0.80));
-        scheduler.epochEnded(row(2, 1, 0.85)); // a rise: kept
-        assertEquals(0.1, scheduler.current(), TOLERANCE);
-        scheduler.epochEnded(row(3, 1, 0.84)); // a drop: cut at once (patience 0)
-        assertEquals(0.01, scheduler.current(), TOLERANCE);
+        Control control = new Control(0.1);
+        scheduler.onEpochEnd(null, row(1, 1, 0.80), null, control);
+        scheduler.onEpochEnd(null, row(2, 1, 0.85), null, control); // a rise: kept
+        assertEquals(0.1, control.learningRate(), TOLERANCE);
+        scheduler.onEpochEnd(null, row(3, 1, 0.84), null, control); // a drop: cut at once (patience 0)
+        assertEquals(0.01, control.learningRate(), TOLERANCE);
+    }
+
+    /** A checkpoint's schedule state continues the plateau count where it was. */
+    @Test
+    void plateauStateSurvivesARestore() {
+        LrScheduler before = new LrScheduler(LrSchedule.PLATEAU, 0.1, 9, 1, 0.5, 2, 0, Monitor.VAL_LOSS);
+        Control control = new Control(0.1);
+        before.onEpochEnd(null, row(1, 1.0, 0), null, control);
+        before.onEpochEnd(null, row(2, 1.0, 0), null, control); // bad epoch 1 of 3
+        LrScheduler after = new LrScheduler(LrSchedule.PLATEAU, 0.1, 9, 1, 0.5, 2, 0, Monitor.VAL_LOSS);
+        after.restore(before.state());
+        after.onEpochEnd(null, row(3, 1.0, 0), null, control);
+        assertEquals(0.1, control.learningRate(), TOLERANCE);
+        after.onEpochEnd(null, row(4, 1.0, 0), null, control); // the third bad epoch in a row
+        assertEquals(0.05, control.learningRate(), TOLERANCE);
     }
 
     static Stream<Arguments> stops() {
@@ -83,8 +101,10 @@ class SchedulesTest {
     @MethodSource("stops")
     void earlyStoppingEpoch(String name, EarlyStopping stopping, double[] valAcc, int expectedStop) {
         int stoppedAfter = -1;
+        Control control = new Control(0.1);
         for (int epoch = 1; epoch <= valAcc.length && stoppedAfter < 0; epoch++) {
-            if (stopping.shouldStop(row(epoch, 1, valAcc[epoch - 1]))) {
+            stopping.onEpochEnd(null, row(epoch, 1, valAcc[epoch - 1]), null, control);
+            if (control.stopping()) {
                 stoppedAfter = epoch;
             }
         }
@@ -116,26 +136,61 @@ class SchedulesTest {
     @Test
     void optimizerFollowsTheSchedule() {
         LrScheduler scheduler = new LrScheduler(LrSchedule.STEP, 0.01, 3, 1, 0.5, 0, 0, Monitor.VAL_LOSS);
-        Optimizer adam = Optimizers.create(OptimizerTest.config(OptimizerKind.ADAM, 0.01, null, 0), scheduler);
+        Control control = new Control(0.01);
+        Optimizer adam = Optimizers.create(OptimizerTest.config(OptimizerKind.ADAM, 0.01, null, 0), control.rate);
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray weight = manager.create(new float[] {1f});
             weight.setRequiresGradient(true);
             adam.update("w", weight, manager.create(new float[] {1f}));
             assertEquals(0.99f, weight.getFloat(), 1e-6f); // Adam's first step is lr * sign(g)
-            scheduler.epochEnded(row(1, 1, 0.5));
+            scheduler.onEpochEnd(null, row(1, 1, 0.5), null, control);
             adam.update("w", weight, manager.create(new float[] {1f}));
             assertEquals(0.985f, weight.getFloat(), 1e-6f); // constant g: step lr * sign(g) again, lr 0.005
         }
     }
 
     private static float[] oneZeroGradientStep(OptimizerKind kind, float[] w0) {
-        Optimizer optimizer = Optimizers.create(OptimizerTest.config(kind, 0.01, null, 0.1),
-                new LrScheduler(LrSchedule.NONE, 0.01, 1, 1, 1, 0, 0, Monitor.VAL_LOSS));
+        Optimizer optimizer = Optimizers.create(OptimizerTest.config(kind, 0.01, null, 0.1), new LearningRate(0.01));
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray weight = manager.create(w0.clone());
             weight.setRequiresGradient(true);
             optimizer.update("w", weight, manager.zeros(weight.getShape()));
             return weight.toFloatArray();
+        }
+    }
+
+    /** The loop's side of a listener call: a learning rate and a stop flag. */
+    private static final class Control implements EpochControl {
+        final LearningRate rate;
+        private boolean stopping;
+
+        Control(double initial) {
+            rate = new LearningRate(initial);
+        }
+
+        @Override
+        public double learningRate() {
+            return rate.get();
+        }
+
+        @Override
+        public void setLearningRate(double next) {
+            rate.set(next);
+        }
+
+        @Override
+        public void stopAfterThisEpoch() {
+            stopping = true;
+        }
+
+        @Override
+        public boolean stopping() {
+            return stopping;
+        }
+
+        @Override
+        public Optional<TrainingState> state() {
+            return Optional.empty();
         }
     }
 
