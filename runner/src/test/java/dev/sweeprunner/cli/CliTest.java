@@ -234,4 +234,24 @@ class CliTest {
         assertTrue(r.out().contains("DJL:           0.35.1"), r.out());
         assertTrue(r.out().contains("PyTorch 2.7.1"), r.out());
     }
+
+    /** plan's hand-built lines equal String.format of its pattern, for every committed experiment's trials. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"experiments/table1.yaml",
+            "experiments/study-b-compact-cnn.yaml", "experiments/study-c-mlp-vs-lenet.yaml",
+            "experiments/study-d-deep-mlp.yaml", "experiments/study-e-baseline-vs-deep.yaml"})
+    void planLinesAreThePattern(String file) {
+        dev.sweeprunner.plan.Plan plan = dev.sweeprunner.plan.Planner.plan(
+                dev.sweeprunner.spec.SpecParser.parse(repoFile(file)), dev.sweeprunner.plan.PlanOverrides.NONE);
+        for (dev.sweeprunner.plan.Trial t : plan.trials()) {
+            var c = t.config();
+            boolean generated = c.values().containsKey(dev.sweeprunner.spec.TrialField.DROPOUT);
+            String expected = String.format(java.util.Locale.ROOT, PlanCommand.LINE, t.index() + 1, t.id(),
+                    c.arch().yamlName(), c.budget() == null ? "-" : c.budget(), t.params(), t.network().describe(),
+                    c.optimizer().yamlName(), c.lr(), c.init().yamlName(), generated ? c.dropout() : "-",
+                    generated ? c.batchNorm() : "-", c.batchSize(), c.epochs(), c.seed(),
+                    c.fold() == null ? "" : " fold " + c.fold() + "/" + c.folds());
+            assertEquals(expected, PlanCommand.line(t), file);
+        }
+    }
 }
