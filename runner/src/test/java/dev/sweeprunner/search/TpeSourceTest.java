@@ -48,17 +48,26 @@ public class TpeSourceTest {
         return SearchTest.spec("tpe", CONFIGURATIONS, 9, YAML);
     }
 
-    /** A deterministic stand-in for training: validation accuracy peaks at lr 3e-3, dropout 0.1. */
+    /**
+     * A deterministic stand-in for training: validation accuracy peaks at lr 3e-3, dropout 0.1. Like
+     * a real trial it writes its epoch row before the record that says it completed: another slot's
+     * search may read the records at any moment, and a completed trial without rows would score as
+     * if it had failed.
+     */
     public static void train(TrialStore store, Trial trial) {
         double acc = 0.9 - 0.02 * Math.pow(Math.log10(trial.config().lr()) + 2.5, 2)
                 - 0.1 * Math.pow(trial.config().dropout() - 0.1, 2) + 0.001 * trial.config().seed();
         TrialRecord record = new TrialRecord(trial.id(), trial.configHash(), "s", trial.index(),
                 trial.config().toMap(), trial.params(), List.of(), trial.network().describe(), TrialStatus.COMPLETED, 1,
                 0.0, "", "", null, new Provenance("0", "", false, "", "", "PyTorch", "cpu", 1, "", "", "", "", 1), null);
-        store.write(record);
-        try (TrialStore.EpochWriter epochs = store.openEpochs(record)) {
+        TrialRecord running = new TrialRecord(record.trialId(), record.configHash(), record.experiment(),
+                record.planIndex(), record.config(), record.params(), record.widths(), record.network(),
+                TrialStatus.RUNNING, 0, 0.0, "", null, null, record.provenance(), null);
+        store.write(running);
+        try (TrialStore.EpochWriter epochs = store.openEpochs(running)) {
             epochs.append(new EpochRecord(trial.id(), 1, 0.5, acc, 0.5, acc, 0.5, acc, 1e-3, 1, 1));
         }
+        store.write(record);
     }
 
     /** Runs the search with {@code slots} threads until it ends or {@code limit} trials have started. */
