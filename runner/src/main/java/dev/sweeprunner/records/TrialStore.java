@@ -197,27 +197,34 @@ public final class TrialStore {
         } catch (DamagedRecord e) {
             return Optional.of(new Damage(trialId, e.file(), e.problem()));
         }
-        return record.flatMap(this::epochDamage);
+        return record.flatMap(r -> checkedEpochs(r).damage());
     }
 
-    /** epochs.csv checked against its trial.json. */
-    public Optional<Damage> epochDamage(TrialRecord trial) {
+    /** A trial's epoch rows, or what is wrong with its epochs.csv (then no rows): the file is read once. */
+    public record CheckedEpochs(List<EpochRecord> rows, Optional<Damage> damage) {
+        static CheckedEpochs damaged(Damage damage) {
+            return new CheckedEpochs(List.of(), Optional.of(damage));
+        }
+    }
+
+    /** epochs.csv read and checked against its trial.json. */
+    public CheckedEpochs checkedEpochs(TrialRecord trial) {
         Path file = trialDir(trial.trialId()).resolve(EPOCHS_CSV);
         boolean finished = trial.status() == TrialStatus.COMPLETED || trial.status() == TrialStatus.DIVERGED;
         if (!Files.isRegularFile(file)) {
-            return finished && trial.epochsCompleted() > 0 ? Optional.of(new Damage(trial.trialId(), file,
+            return finished && trial.epochsCompleted() > 0 ? CheckedEpochs.damaged(new Damage(trial.trialId(), file,
                     "missing; trial.json says " + trial.status().csvName() + " after " + trial.epochsCompleted()
-                    + " epoch(s)")) : Optional.empty();
+                    + " epoch(s)")) : new CheckedEpochs(List.of(), Optional.empty());
         }
         try {
-            int rows = EpochsCsv.read(file).size();
-            if (trial.status() == TrialStatus.COMPLETED && rows < trial.epochsCompleted()) {
-                return Optional.of(new Damage(trial.trialId(), file, rows + " row(s); trial.json says completed after "
-                        + trial.epochsCompleted() + " epochs"));
+            List<EpochRecord> rows = EpochsCsv.read(file);
+            if (trial.status() == TrialStatus.COMPLETED && rows.size() < trial.epochsCompleted()) {
+                return CheckedEpochs.damaged(new Damage(trial.trialId(), file, rows.size()
+                        + " row(s); trial.json says completed after " + trial.epochsCompleted() + " epochs"));
             }
-            return Optional.empty();
+            return new CheckedEpochs(rows, Optional.empty());
         } catch (DamagedRecord e) {
-            return Optional.of(new Damage(trial.trialId(), e.file(), e.problem()));
+            return CheckedEpochs.damaged(new Damage(trial.trialId(), e.file(), e.problem()));
         }
     }
 

@@ -19,7 +19,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -68,12 +67,12 @@ public final class Report {
         records.sort(Comparator.comparingInt(TrialRecord::planIndex).thenComparing(TrialRecord::trialId));
         List<TrialSummary> trials = new ArrayList<>();
         for (TrialRecord trial : records) {
-            Optional<TrialStore.Damage> epochDamage = store.epochDamage(trial);
-            epochDamage.ifPresent(damaged::add);
-            List<EpochRecord> epochs = epochDamage.isPresent() ? List.of() : store.readEpochs(trial.trialId());
+            TrialStore.CheckedEpochs checked = store.checkedEpochs(trial);
+            checked.damage().ifPresent(damaged::add);
+            List<EpochRecord> epochs = checked.rows();
             List<EpochConfusion> confusions;
             try {
-                confusions = epochDamage.isPresent() ? List.of()
+                confusions = checked.damage().isPresent() ? List.of()
                         : store.readConfusion(trial.trialId(), DatasetShape.CLASS_NAMES);
             } catch (DamagedRecord e) {
                 damaged.add(new TrialStore.Damage(trial.trialId(), e.file(), e.problem()));
