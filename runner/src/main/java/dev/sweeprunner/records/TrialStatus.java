@@ -13,7 +13,14 @@ public enum TrialStatus {
     /** An exception, out-of-memory or a dead worker; its stderr is kept in the trial directory. */
     FAILED,
     /** Stopped on request (Ctrl-C, SIGTERM, --fail-fast); the next sweep runs it again. */
-    INTERRUPTED;
+    INTERRUPTED,
+    /**
+     * Stopped by a search's ASHA scheduler at a rung (its epochs so far), its checkpoint kept: it
+     * stays in every table with the epochs it trained, and an ASHA sweep that promotes it later
+     * (more configurations reached the rung, or a raised max_epochs) continues it from there. A
+     * plain sweep leaves it as it is.
+     */
+    PRUNED;
 
     @JsonValue
     public String csvName() {

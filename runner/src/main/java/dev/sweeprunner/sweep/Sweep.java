@@ -289,6 +289,11 @@ public final class Sweep {
                         skipped.incrementAndGet();
                     }
                 }
+                case PRUNED -> {
+                    out.printf("%s was pruned by ASHA after %d epoch(s); skipped (an ASHA sweep of this "
+                            + "experiment continues it if it is promoted)%n", label, r.epochsCompleted());
+                    skipped.incrementAndGet();
+                }
                 case RUNNING, INTERRUPTED -> {
                     out.printf("%s was %s after %d epoch(s); %s%n", label,
                             r.status() == TrialStatus.RUNNING ? "stopped" : "interrupted",
