@@ -71,6 +71,9 @@ final class PlanCommand implements Callable<Integer> {
                     + "before it (objective: %s)%n", search.trials() - search.startupTrials(),
                     search.objective().describe());
         }
+        search.withMaxEpochs(plan.trials().isEmpty() ? null : plan.trials().get(0).config().epochs()).asha()
+                .ifPresent(asha -> out.printf(Locale.ROOT, "%s; each configuration trains to %d epoch(s) first%n",
+                        asha.describe(), asha.rungs().get(0)));
         out.flush();
         return 0;
     }

@@ -13,7 +13,9 @@ import dev.sweeprunner.data.DecompressedCache;
 import dev.sweeprunner.data.FashionMnist;
 import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.search.Search;
+import dev.sweeprunner.search.AshaSource;
 import dev.sweeprunner.search.TpeSource;
+import dev.sweeprunner.search.TrialSource;
 import dev.sweeprunner.spec.SearchSpec;
 import dev.sweeprunner.plan.Shard;
 import dev.sweeprunner.plan.TrialFilter;
@@ -114,9 +116,11 @@ final class SweepCommand implements Callable<Integer> {
         ExperimentSpec spec = planning.spec();
         Plan plan = planning.plan(spec);
         boolean tpe = spec.search().strategy() == SearchSpec.Strategy.TPE;
-        if (tpe && (shard != null || !only.isEmpty() || retryFailed)) {
+        boolean asha = spec.search().asha().isPresent();
+        if ((tpe || asha) && (shard != null || !only.isEmpty() || retryFailed)) {
             throw new UserError((shard != null ? "--shard" : !only.isEmpty() ? "--only" : "--retry-failed")
-                    + ": not with a TPE search, which proposes one sequence of trials; to share its work, start "
+                    + ": not with a " + (asha ? "search scheduled by ASHA" : "TPE search") + ", which decides one "
+                    + "sequence of trials from the results; to share its work, start "
                     + "more sweeps on the same results directory (claims keep them apart)");
         }
         Optional<AgainstOption.Reference> reference = against.load();
@@ -187,11 +191,20 @@ final class SweepCommand implements Callable<Integer> {
                         gpus.none() ? Map.of() : gpus.environmentFor(slotNumbers.getAndIncrement())),
                 new ReportingSweepListener(System.out, reference));
         new TrialStore(dir).requireWritable();
-        TpeSource proposer = null;
-        if (tpe) {
-            proposer = new TpeSource(new Search(spec, planning.overrides()), new TrialStore(dir), Math.max(1, slots),
-                    System.out);
-            System.out.println(proposer.describe());
+        TrialSource proposer = null;
+        if (asha) {
+            SearchSpec settings = spec.search().withMaxEpochs(planning.overrides().epochs());
+            AshaSource scheduler = spec.search().searches()
+                    ? AshaSource.search(new Search(spec, planning.overrides()), settings, new TrialStore(dir),
+                            Math.max(1, slots), System.out)
+                    : AshaSource.grid(plan, settings, new TrialStore(dir), System.out);
+            System.out.println(scheduler.describe());
+            proposer = scheduler;
+        } else if (tpe) {
+            TpeSource tpeSource = new TpeSource(new Search(spec, planning.overrides()), new TrialStore(dir),
+                    Math.max(1, slots), System.out);
+            System.out.println(tpeSource.describe());
+            proposer = tpeSource;
         }
         Sweep.Outcome outcome = sweep.run(plan, options.build(), proposer);
         System.out.println("Done: " + outcome);

@@ -9,6 +9,8 @@ import dev.sweeprunner.spec.ExperimentSpec.Located;
 import dev.sweeprunner.spec.Layer;
 import dev.sweeprunner.spec.Normalization;
 import dev.sweeprunner.spec.Preset;
+import dev.sweeprunner.spec.Scheduler;
+import dev.sweeprunner.spec.SearchSpec;
 import dev.sweeprunner.spec.SpecError;
 import dev.sweeprunner.spec.TrialField;
 import java.util.ArrayList;
@@ -62,7 +64,8 @@ public final class Planner {
 
         /** The combination's trials (one per fold under k-fold), planned now or before. */
         public List<Trial> add(Map<TrialField, Located> combination) {
-            TrialConfig config = resolve(combination, dataFor(combination, spec.data()), overrides);
+            TrialConfig config = scheduled(resolve(combination, dataFor(combination, spec.data()), overrides),
+                    spec.search().withMaxEpochs(overrides.epochs()));
             // a grid repeats few networks over many settings: sizing each once keeps a 10,000-trial plan fast
             Network network = networks.computeIfAbsent(networkKey(config, combination),
                     key -> network(config, combination));
@@ -153,6 +156,20 @@ public final class Planner {
             values.put(TrialField.EPOCHS, overrides.epochs().longValue());
         }
         return new TrialConfig(values, data, overrides.trainLimit(), null);
+    }
+
+    /**
+     * Under an ASHA scheduler every trial is planned to max_epochs (--epochs caps it) and marked as
+     * scheduled, which leaves its length out of its id: the scheduler decides how far it trains.
+     */
+    static TrialConfig scheduled(TrialConfig config, SearchSpec search) {
+        if (search.asha().isEmpty()) {
+            return config;
+        }
+        Map<TrialField, Object> values = new EnumMap<>(config.values());
+        values.put(TrialField.SCHEDULER, Scheduler.ASHA);
+        values.put(TrialField.EPOCHS, (long) search.asha().get().maxEpochs());
+        return new TrialConfig(values, config.data(), config.trainLimit(), config.fold());
     }
 
     /** The data section with the trial's own normalize/mean/std applied (they are not kept as trial settings). */

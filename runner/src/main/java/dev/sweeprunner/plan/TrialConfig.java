@@ -218,13 +218,35 @@ public record TrialConfig(Map<TrialField, Object> values, DataSettings data, Int
         }
     }
 
-    /** SHA-256 of the canonical JSON, hex. */
+    /** SHA-256 of the JSON the trial's identity is computed from, hex. */
     public String configHash() {
-        return ConfigHash.sha256Hex(canonicalJson());
+        return ConfigHash.sha256Hex(identityJson());
     }
 
     public String trialId() {
-        return ConfigHash.shortId(canonicalJson());
+        return ConfigHash.shortId(identityJson());
+    }
+
+    /** True when a scheduler, not {@code epochs}, decides how far the trial trains. */
+    public boolean scheduled() {
+        return values.containsKey(TrialField.SCHEDULER);
+    }
+
+    /**
+     * The canonical JSON, less {@code epochs} for a scheduled trial: its length is max_epochs,
+     * which a user may raise later to continue the same trials (same ids, same checkpoints).
+     */
+    private String identityJson() {
+        if (!scheduled()) {
+            return canonicalJson();
+        }
+        Map<String, Object> map = toMap();
+        map.remove(TrialField.EPOCHS.key());
+        try {
+            return JSON.writeValueAsString(map);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of plain values always serialises", e);
+        }
     }
 
     private static void putIfSet(Map<String, Object> map, String key, Object value) {

@@ -65,11 +65,11 @@ public final class TpeSource implements TrialSource {
     }
 
     @Override
-    public synchronized Trial next() throws InterruptedException {
+    public synchronized Assignment next() throws InterruptedException {
         while (!stopped) {
             Optional<Trial> unfinished = unfinishedTrial();
             if (unfinished.isPresent()) {
-                return unfinished.get();
+                return Assignment.whole(unfinished.get());
             }
             int number = configurations.size();
             if (number >= search.settings().trials()) {

@@ -135,6 +135,14 @@ public final class SpecParser {
             String fieldPath = path.isEmpty() ? entry.getKey() : path + "." + entry.getKey();
             TrialField field = TrialField.byKey(entry.getKey()).orElseThrow(() -> SpecError.at(
                     entry.getValue().keyLocation(), fieldPath, "unknown key (expected one of " + trialKeys() + ")"));
+            if (field == TrialField.SCHEDULER) {
+                throw SpecError.at(entry.getValue().keyLocation(), fieldPath,
+                        "set in the search block (search.scheduler), not per trial");
+            }
+            if (field == TrialField.EPOCHS && search.asha().isPresent()) {
+                throw SpecError.at(entry.getValue().keyLocation(), fieldPath,
+                        "under search.scheduler.asha a trial's epochs are the scheduler's (max_epochs); remove epochs");
+            }
             YamlNode node = entry.getValue().value();
             List<ExperimentSpec.Located> values = new ArrayList<>();
             if (node instanceof YamlNode.Map distribution) {
@@ -281,7 +289,8 @@ public final class SpecParser {
     }
 
     private static String trialKeys() {
-        return java.util.Arrays.stream(TrialField.values()).map(TrialField::key).collect(Collectors.joining(", "));
+        return java.util.Arrays.stream(TrialField.values()).filter(f -> f != TrialField.SCHEDULER).map(TrialField::key)
+                .collect(Collectors.joining(", "));
     }
 
 }

@@ -85,7 +85,13 @@ public enum TrialField {
      */
     NORMALIZE("normalize", ValueParser.choice(Normalization.class), null, always()),
     MEAN("mean", ValueParser.real(-1e6, true, 1e6, true), null, always()),
-    STD("std", ValueParser.real(0, false, 1e6, true), null, always());
+    STD("std", ValueParser.real(0, false, 1e6, true), null, always()),
+    /**
+     * Set by the planner on every trial of a search with a {@code scheduler:} block, never by the
+     * experiment file's trial sections; such a trial's id leaves {@code epochs} out (see
+     * {@link Scheduler}).
+     */
+    SCHEDULER("scheduler", ValueParser.choice(Scheduler.class), null, always());
 
     /** Read access to the values already chosen for a trial, for applicability rules. */
     public interface Lookup {

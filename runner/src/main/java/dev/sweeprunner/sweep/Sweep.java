@@ -136,11 +136,17 @@ public final class Sweep {
     }
 
     /** How the sweep's trials ended; {@code skipped} were done before, {@code elsewhere} claimed by another sweep. */
-    public record Outcome(int completed, int diverged, int failed, int interrupted, int skipped, int elsewhere) {
+    public record Outcome(int completed, int diverged, int failed, int interrupted, int skipped, int elsewhere,
+            int pruned) {
+        public Outcome(int completed, int diverged, int failed, int interrupted, int skipped, int elsewhere) {
+            this(completed, diverged, failed, interrupted, skipped, elsewhere, 0);
+        }
+
         @Override
         public String toString() {
-            return String.format("%d completed, %d diverged, %d failed, %d interrupted; %d done before, "
-                    + "%d run by another sweep", completed, diverged, failed, interrupted, skipped, elsewhere);
+            return String.format("%d completed, %s%d diverged, %d failed, %d interrupted; %d done before, "
+                    + "%d run by another sweep", completed, pruned > 0 ? pruned + " stints stopped at a rung, " : "",
+                    diverged, failed, interrupted, skipped, elsewhere);
         }
     }
 
@@ -245,7 +251,7 @@ public final class Sweep {
         }
         return new Outcome(ended.get(TrialStatus.COMPLETED).get(), ended.get(TrialStatus.DIVERGED).get(),
                 ended.get(TrialStatus.FAILED).get(), ended.get(TrialStatus.INTERRUPTED).get(), skipped.get(),
-                elsewhere.get());
+                elsewhere.get(), ended.get(TrialStatus.PRUNED).get());
     }
 
     /**
@@ -376,13 +382,13 @@ public final class Sweep {
                     }
                     work.add(pool.submit(() -> {
                         try {
-                            Trial trial;
-                            while (!stopping.get() && (trial = nextTrial(source)) != null) {
+                            TrialSource.Assignment next;
+                            while (!stopping.get() && (next = nextTrial(source)) != null) {
                                 try {
-                                    runClaimed(trial, runner);
+                                    runClaimed(next.trial(), next.lastEpoch(), runner);
                                 } finally {
                                     training.decrementAndGet();
-                                    source.ended(trial);
+                                    source.ended(next.trial());
                                 }
                             }
                         } catch (RuntimeException e) {
@@ -405,12 +411,12 @@ public final class Sweep {
             }
         }
 
-        private Trial nextTrial(TrialSource source) throws InterruptedException {
-            Trial trial = source.next();
-            if (trial != null) {
+        private TrialSource.Assignment nextTrial(TrialSource source) throws InterruptedException {
+            TrialSource.Assignment next = source.next();
+            if (next != null) {
                 training.incrementAndGet();
             }
-            return trial;
+            return next;
         }
 
         /**
@@ -424,7 +430,7 @@ public final class Sweep {
             listener.onFirstIdleSlot(plan, store);
         }
 
-        private void runClaimed(Trial trial, TrialRunner runner) {
+        private void runClaimed(Trial trial, int lastEpoch, TrialRunner runner) {
             Optional<Claims.Claim> claim = claims.tryClaim(trial.id());
             if (claim.isEmpty()) {
                 out.printf("[%d/%d] trial %s is being run by another sweep (%s); skipped%n", trial.index() + 1,
@@ -436,14 +442,14 @@ public final class Sweep {
             try {
                 store.moveAsideIfDamaged(trial.id()).ifPresent(line -> out.printf("[%d/%d] trial %s: %s%n",
                         trial.index() + 1, plan.trials().size(), trial.id(), line));
-                // another sweep may have finished it between our listing and our claim
+                // another sweep may have finished it (or this stint of it) between our listing and our claim
                 Optional<TrialRecord> now = store.read(trial.id());
-                if (now.filter(r -> r.status() == TrialStatus.COMPLETED && r.configHash().equals(trial.configHash()))
+                if (now.filter(r -> r.configHash().equals(trial.configHash()) && doneFor(r, trial, lastEpoch))
                         .isPresent()) {
                     skipped.incrementAndGet();
                     return;
                 }
-                TrialStatus status = runner.run(trial);
+                TrialStatus status = runner.run(trial, lastEpoch);
                 ended.get(status).incrementAndGet();
                 if (status == TrialStatus.FAILED) {
                     applyFailurePolicy();
@@ -452,6 +458,21 @@ public final class Sweep {
                 held.remove(claim.get());
                 claims.release(claim.get());
             }
+        }
+
+        /**
+         * Completed at this length, or (scheduled trials) already trained to this stint's last
+         * epoch. A scheduled trial completed at a smaller max_epochs is continued.
+         */
+        private static boolean doneFor(TrialRecord r, Trial trial, int lastEpoch) {
+            if (!trial.config().scheduled()) {
+                return r.status() == TrialStatus.COMPLETED;
+            }
+            Object planned = r.config().get(dev.sweeprunner.spec.TrialField.EPOCHS.key());
+            boolean sameLength = planned instanceof Number n && n.intValue() == trial.config().epochs();
+            return r.status() == TrialStatus.COMPLETED && sameLength
+                    || (r.status() == TrialStatus.PRUNED || r.status() == TrialStatus.COMPLETED)
+                            && r.epochsCompleted() >= lastEpoch;
         }
 
         private void applyFailurePolicy() {

@@ -87,10 +87,11 @@ public final class WorkerLoop {
                 continue;
             }
             Trial trial = WorkerProtocol.trial(message);
+            int lastEpoch = WorkerProtocol.lastEpoch(message);
             busy.acquireUninterruptibly();
             TrialStatus status;
             try {
-                status = runner.run(trial);
+                status = runner.run(trial, lastEpoch);
             } finally {
                 busy.release();
             }

@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * The line protocol between a sweep and its worker JVMs. The sweep first writes
- * {@code SWEEP <plan size> <experiment>} once, then {@code RUN <index> <trial id> <canonical JSON>}
- * per trial: the resolved trial itself, as JMH hands a forked VM its resolved benchmark, so a worker
+ * {@code SWEEP <plan size> <experiment>} once, then {@code RUN <index> <trial id> <last epoch> <canonical JSON>}
+ * per trial (last epoch: where a scheduler stops it this time; its epochs when none does): the resolved trial itself, as JMH hands a forked VM its resolved benchmark, so a worker
  * never reads the experiment file or the sweep's flags. The worker answers on stdout with
  * {@code READY} once (engine loaded), {@code BATCH <trial> <epoch> <done> <total>} now and then for
  * progress bars, and {@code DONE <trial> <status>} when a trial has ended and its records are
@@ -59,7 +59,15 @@ final class WorkerProtocol {
 
     /** The resolved trial; its canonical JSON has no line breaks (Jackson escapes them in strings). */
     static String run(Trial trial) {
-        return RUN + " " + trial.index() + " " + trial.id() + " " + trial.config().canonicalJson();
+        return run(trial, trial.config().epochs());
+    }
+
+    static String run(Trial trial, int lastEpoch) {
+        return RUN + " " + trial.index() + " " + trial.id() + " " + lastEpoch + " " + trial.config().canonicalJson();
+    }
+
+    static int lastEpoch(Message message) {
+        return Integer.parseInt(message.rest().split(" ", 4)[2]);
     }
 
     /**
@@ -68,8 +76,8 @@ final class WorkerProtocol {
      * it; a second form of the network on the wire could disagree with it).
      */
     static Trial trial(Message message) {
-        String[] parts = message.rest().split(" ", 3);
-        Trial trial = Planner.trial(Integer.parseInt(parts[0]), CanonicalJson.decode(parts[2]));
+        String[] parts = message.rest().split(" ", 4);
+        Trial trial = Planner.trial(Integer.parseInt(parts[0]), CanonicalJson.decode(parts[3]));
         if (!trial.id().equals(parts[1])) {
             throw new IllegalStateException("the sweep sent trial " + parts[1] + " but its config hashes to "
                     + trial.id() + " (a worker of another runner version?)");

@@ -95,7 +95,7 @@ public final class WorkerRunner implements TrialRunner {
     }
 
     @Override
-    public TrialStatus run(Trial trial) {
+    public TrialStatus run(Trial trial, int lastEpoch) {
         if (stopping) {
             return TrialStatus.INTERRUPTED;
         }
@@ -112,7 +112,7 @@ public final class WorkerRunner implements TrialRunner {
             if (process == null && !start()) {
                 return recordDeath(trial, "the worker JVM exited before it was ready");
             }
-            requests.write(WorkerProtocol.run(trial) + "\n");
+            requests.write(WorkerProtocol.run(trial, lastEpoch) + "\n");
             requests.flush();
             String line;
             while ((line = replies.readLine()) != null) {

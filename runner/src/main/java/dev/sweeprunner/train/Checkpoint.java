@@ -7,6 +7,8 @@ import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.records.ConfusionMatrix;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialStore;
+import dev.sweeprunner.spec.LrSchedule;
+import dev.sweeprunner.spec.TrialField;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -95,6 +97,13 @@ public record Checkpoint(String trialId, String configHash, TrainingState state,
         }
         if (checkpoint.state().epoch() > trial.config().epochs()) {
             return Lookup.unusable(file + " is after epoch " + checkpoint.state().epoch() + " of "
+                    + trial.config().epochs());
+        }
+        // a scheduled trial keeps its id when max_epochs changes; a cosine schedule's length does not
+        Optional<Object> plannedEpochs = store.read(trial.id()).map(r -> r.config().get(TrialField.EPOCHS.key()));
+        if (trial.config().lrSchedule() == LrSchedule.COSINE && plannedEpochs.isPresent()
+                && ((Number) plannedEpochs.get()).intValue() != trial.config().epochs()) {
+            return Lookup.unusable("its cosine schedule was planned over " + plannedEpochs.get() + " epochs, not "
                     + trial.config().epochs());
         }
         return Lookup.found(checkpoint);

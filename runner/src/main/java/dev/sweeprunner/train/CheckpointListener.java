@@ -12,7 +12,8 @@ import dev.sweeprunner.records.TrialStore;
  * the trial is over for good: completed or diverged (best.params stays). An interrupted or failed
  * trial keeps it, and its next run continues after the last saved epoch. Completed trials keep
  * none: their epoch count is part of their configuration, so "more epochs" is another trial and
- * could not use it as is.
+ * could not use it as is. A trial whose length a scheduler decides (ASHA) keeps it when completed
+ * too: raising max_epochs continues it.
  */
 final class CheckpointListener implements TrialListener {
     private final TrialStore store;
@@ -34,7 +35,8 @@ final class CheckpointListener implements TrialListener {
     @Override
     public void onTrialEnd(Trial trial, int epochsCompleted, double trainingTimeS, Throwable error) {
         TrialStatus status = TrialStopped.statusOf(error);
-        if (status == TrialStatus.COMPLETED || status == TrialStatus.DIVERGED) {
+        // a scheduled trial's length can still grow (a raised max_epochs continues it from here)
+        if (status == TrialStatus.DIVERGED || status == TrialStatus.COMPLETED && !trial.config().scheduled()) {
             store.deleteCheckpoint(trial.id());
         }
     }

@@ -52,7 +52,7 @@ public final class InProcessRunner implements TrialRunner {
     }
 
     @Override
-    public TrialStatus run(Trial trial) {
+    public TrialStatus run(Trial trial, int lastEpoch) {
         if (stopRequested.get()) {
             return TrialStatus.INTERRUPTED;
         }
@@ -71,7 +71,8 @@ public final class InProcessRunner implements TrialRunner {
         TrialListener listeners = TrialListeners.standard(trial, from, extraListeners, out, planSize, store,
                 experiment, provenance);
         try {
-            new TrainingLoop(device, stopRequested::get).train(trial, arrays, listeners, from.map(Checkpoint::state));
+            new TrainingLoop(device, stopRequested::get).train(trial, arrays, listeners, from.map(Checkpoint::state),
+                    lastEpoch);
             return TrialStatus.COMPLETED;
         } catch (UserError e) {
             throw e;

@@ -71,16 +71,19 @@ public final class TrainingLoop {
 
     /** Trains a trial from its first epoch. */
     public void train(Trial trial, TrainingData data, TrialListener listener) {
-        train(trial, data, listener, Optional.empty());
+        train(trial, data, listener, Optional.empty(), trial.config().epochs());
     }
 
     /**
      * Trains one trial to its last epoch, or until a listener stops it after an epoch (early
      * stopping); with {@code from}, continues after that state's epoch, drawing the same numbers an
      * uninterrupted run would. The listener sees every epoch, every new best epoch's weights, and
-     * the test set re-evaluated with those weights. Throws on failure.
+     * the test set re-evaluated with those weights. Throws on failure. With {@code lastEpoch} below
+     * the trial's epochs (a scheduler's rung), it stops after that epoch and ends {@code PRUNED}:
+     * its checkpoint lets a promotion continue it.
      */
-    public void train(Trial trial, TrainingData data, TrialListener listener, Optional<TrainingState> from) {
+    public void train(Trial trial, TrainingData data, TrialListener listener, Optional<TrainingState> from,
+            int lastEpoch) {
         TrialConfig config = trial.config();
         Engine.getInstance().setRandomSeed((int) config.seed());
         autogradOnlyInCollectors();
@@ -116,7 +119,8 @@ public final class TrainingLoop {
                     listener.onTrialResumed(trial, new TrialListener.Resumed(progress.rows, progress.best,
                             progress.bestConfusion));
                 }
-                for (int epoch = progress.epoch() + 1; epoch <= config.epochs() && !progress.stoppedEarly; epoch++) {
+                int stopAt = Math.min(lastEpoch, config.epochs());
+                for (int epoch = progress.epoch() + 1; epoch <= stopAt && !progress.stoppedEarly; epoch++) {
                     long epochStart = System.nanoTime();
                     int currentEpoch = epoch;
                     double epochLr = rate.get();
@@ -164,6 +168,10 @@ public final class TrainingLoop {
                             ? Evaluator.bestWeights(trial, best, progress.stoppedEarly, best.testLoss(), best.testAcc())
                             : Evaluator.evaluateSaved(device, trial, best, progress.stoppedEarly,
                                     progress.bestParameters, data.test()));
+                }
+                if (progress.epoch() < config.epochs() && !progress.stoppedEarly) {
+                    throw new TrialStopped(TrialStatus.PRUNED, "stopped by the scheduler after epoch "
+                            + progress.epoch() + " of " + config.epochs() + "; continues if promoted");
                 }
             }
         } catch (RuntimeException | Error e) {

@@ -80,8 +80,9 @@ public class TpeSourceTest {
         for (int i = 0; i < slots; i++) {
             Thread thread = new Thread(() -> {
                 try {
-                    Trial trial;
-                    while (started.get() < limit && (trial = source.next()) != null) {
+                    TrialSource.Assignment next;
+                    while (started.get() < limit && (next = source.next()) != null) {
+                        Trial trial = next.trial();
                         if (started.incrementAndGet() <= limit) {
                             train(store, trial);
                         } // else: killed before it ran

@@ -134,7 +134,8 @@ class SearchSpecTest {
     void readsTheBlockWithItsDefaults() {
         SearchSpec search = parse(TPE + "  objective: {metric: val_loss}\n" + GRID).search();
         assertEquals(new SearchSpec(SearchSpec.Strategy.TPE, 10, SearchSpec.DEFAULT_SEED,
-                new SearchSpec.Objective(Monitor.VAL_LOSS, false), 0.25, 10, 24, search.location()), search);
+                new SearchSpec.Objective(Monitor.VAL_LOSS, false), 0.25, 10, 24, java.util.Optional.empty(),
+                search.location()), search);
         assertEquals(SearchSpec.Strategy.GRID, parse("name: s\n" + GRID).search().strategy());
     }
 

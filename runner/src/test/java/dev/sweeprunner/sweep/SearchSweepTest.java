@@ -29,7 +29,7 @@ class SearchSweepTest {
         TpeSource source = new TpeSource(new Search(TpeSourceTest.spec(), PlanOverrides.NONE), store, slots, out);
         Sweep sweep = new Sweep(out, (plan, s, progress, n) -> new TrialRunner() {
             @Override
-            public TrialStatus run(Trial trial) {
+            public TrialStatus run(Trial trial, int lastEpoch) {
                 TpeSourceTest.train(s, trial);
                 return TrialStatus.COMPLETED;
             }

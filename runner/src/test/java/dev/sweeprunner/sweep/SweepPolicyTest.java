@@ -59,7 +59,7 @@ class SweepPolicyTest {
         }
 
         @Override
-        public TrialStatus run(Trial trial) {
+        public TrialStatus run(Trial trial, int lastEpoch) {
             ran.add(trial.id());
             TrialStatus status = script.apply(trial.index());
             TrialRecord started = RecordingListener.started(trial, "six", null);
