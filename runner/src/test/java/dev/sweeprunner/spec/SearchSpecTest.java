@@ -1,6 +1,7 @@
 package dev.sweeprunner.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ class SearchSpecTest {
     private static final String RANDOM = "name: s\nsearch:\n  strategy: random\n  trials: 10\n";
     private static final String TPE = "name: s\nsearch:\n  strategy: tpe\n  trials: 10\n";
     private static final String GRID = "grid:\n  - arch: fcn\n    budget: 50000\n";
+    private static final String ASHA = "  scheduler: {asha: {min_epochs: 1, reduction: 3, max_epochs: 9}}\n";
 
     static Stream<Arguments> badFiles() {
         return Stream.of(
@@ -87,7 +89,25 @@ class SearchSpecTest {
                         + "    budget: {int: [11000, 50000]}\n    hidden_layers: {int: [1, 3]}\n",
                         "s.yaml:7:13: grid[0].budget: cannot reach 95% of budget 11000"),
                 bad("lr_step without a step schedule", RANDOM + "defaults:\n  lr_step: {int: [5, 10]}\n" + GRID,
-                        "defaults.lr_step: does not apply"));
+                        "defaults.lr_step: does not apply"),
+                bad("epochs under ASHA", TPE + ASHA + "defaults:\n  epochs: 10\n" + GRID,
+                        "s.yaml:7:3: defaults.epochs: under search.scheduler.asha a trial's epochs are the scheduler's"),
+                bad("epochs in a grid block under ASHA", "name: s\nsearch:\n" + ASHA + GRID + "    epochs: [5, 10]\n",
+                        "s.yaml:7:5: grid[0].epochs: under search.scheduler.asha"),
+                bad("scheduler as a trial setting", "name: s\ndefaults:\n  scheduler: asha\n" + GRID,
+                        "s.yaml:3:3: defaults.scheduler: set in the search block (search.scheduler)"),
+                bad("ASHA without max_epochs", TPE + "  scheduler: {asha: {min_epochs: 2}}\n" + GRID,
+                        "search.scheduler.asha.max_epochs: required"),
+                bad("ASHA min above max", TPE + "  scheduler: {asha: {min_epochs: 12, max_epochs: 9}}\n" + GRID,
+                        "search.scheduler.asha.min_epochs: must be at most max_epochs (9), got 12"),
+                bad("ASHA reduction of one", TPE + "  scheduler: {asha: {reduction: 1, max_epochs: 9}}\n" + GRID,
+                        "search.scheduler.asha.reduction: must be between 2"),
+                bad("unknown scheduler", TPE + "  scheduler: {hyperband: {max_epochs: 9}}\n" + GRID,
+                        "search.scheduler.hyperband: unknown key"),
+                bad("unknown ASHA key", TPE + "  scheduler: {asha: {max_epochs: 9, grace: 1}}\n" + GRID,
+                        "search.scheduler.asha.grace: unknown key"),
+                bad("negative std penalty", TPE + "  objective: {metric: val_acc, std_penalty: -1}\n" + GRID,
+                        "search.objective.std_penalty: must be in [0, 100]"));
     }
 
     private static Arguments bad(String name, String yaml, String expected) {
@@ -113,6 +133,9 @@ class SearchSpecTest {
                 good("depth distributions in defaults shared by fcn and cnn blocks", RANDOM + "defaults:\n"
                         + "  hidden_layers: {int: [1, 3]}\n  conv_blocks: {int: [2, 3]}\ngrid:\n  - arch: fcn\n"
                         + "    budget: 50000\n  - arch: cnn\n    budget: 50000\n"),
+                good("ASHA over a grid", "name: s\nsearch:\n" + ASHA + "  objective: {metric: val_loss, std_penalty: 1}\n"
+                        + GRID),
+                good("ASHA over a TPE search", TPE + ASHA + "defaults:\n  lr: {loguniform: [1.0e-4, 1.0e-2]}\n" + GRID),
                 good("int on a real field", RANDOM + "defaults:\n  augment_rotate: {int: [0, 15]}\n" + GRID),
                 good("every kind", TPE + "  seed: 7\n  objective: {metric: val_loss}\n  n_startup: 3\n"
                         + "defaults:\n  lr: {loguniform: [1.0e-4, 1.0e-2]}\n  dropout: {uniform: [0.0, 0.5]}\n"
@@ -127,7 +150,31 @@ class SearchSpecTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("goodFiles")
     void accepts(String name, String yaml) {
-        assertTrue(parse(yaml).search().searches());
+        ExperimentSpec spec = parse(yaml);
+        assertTrue(spec.search().searches() || spec.search().asha().isPresent());
+        Search.plan(spec, PlanOverrides.NONE);
+    }
+
+    @Test
+    void ashaRungsGrowByTheReductionUpToMaxEpochs() {
+        assertEquals(List.of(1, 3, 9, 27, 30), new SearchSpec.Asha(1, 3, 30, null).rungs());
+        assertEquals(List.of(2, 4, 8), new SearchSpec.Asha(2, 2, 8, null).rungs());
+        assertEquals(List.of(5), new SearchSpec.Asha(5, 3, 5, null).rungs());
+        assertEquals(List.of(1, 3), new SearchSpec.Asha(1, 3, 30, null).withMaxEpochs(3).rungs(), "--epochs caps it");
+    }
+
+    @Test
+    void aScheduledTrialsIdLeavesItsLengthOut() {
+        String yaml = "name: s\nsearch:\n  scheduler: {asha: {max_epochs: %d}}\n" + GRID;
+        var nine = Search.plan(parse(String.format(yaml, 9)), PlanOverrides.NONE).trials().get(0);
+        var thirty = Search.plan(parse(String.format(yaml, 30)), PlanOverrides.NONE).trials().get(0);
+        var plain = Search.plan(parse("name: s\n" + GRID + "    epochs: 9\n"), PlanOverrides.NONE).trials().get(0);
+        assertEquals(9, nine.config().epochs());
+        assertEquals(30, thirty.config().epochs());
+        assertEquals(nine.id(), thirty.id());
+        assertEquals(nine.configHash(), thirty.configHash());
+        assertNotEquals(plain.id(), nine.id(), "a scheduled trial stops at rungs and keeps its checkpoint");
+        assertTrue(nine.config().canonicalJson().contains("\"epochs\":9"), "workers are sent the length");
     }
 
     @Test
