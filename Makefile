@@ -20,7 +20,7 @@ DATASET_DIR := /usr/share/datasets/fashion-mnist
 
 IMAGE ?= sweeprunner:cuda12.8
 
-.PHONY: build sweep demo report test data info plan clean dataset fonts docker-build docker-sweep docker-lint entrypoint-check slurm-check bench repro \
+.PHONY: build sweep demo report test data info plan clean dataset fonts docker-build docker-sweep docker-lint entrypoint-check slurm-check bench repro asha-saving \
 	browser-check chromium
 
 build: $(JAR)
@@ -104,6 +104,11 @@ bench: $(JAR) dataset
 # then results/reproduction.csv. STUDY=a|b|c|d|e picks one; ARGS go to every sweep.
 STUDY ?= all
 STUDY_FILES := a:study-a-table1 b:study-b-compact-cnn c:study-c-mlp-vs-lenet d:study-d-deep-mlp e:study-e-baseline-vs-deep
+# What ASHA saves: 27 configurations all to 27 epochs, then under ASHA; CPU time and best val_acc of
+# each (results/asha-saving/saving.csv; docs/search.md). About 10 minutes here.
+asha-saving: $(JAR) dataset
+	/usr/bin/python3 bench/asha_saving.py $(ARGS)
+
 repro: $(JAR) dataset fonts
 	@for pair in $(STUDY_FILES); do \
 	  key=$${pair%%:*}; file=$${pair#*:}; \
