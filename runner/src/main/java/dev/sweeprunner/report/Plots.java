@@ -176,7 +176,7 @@ public final class Plots {
                 .toList();
         scatter(chart, "ran to the end", drawn.stream().filter(p -> p.ranToEnd()).toList(), x,
                 SearchChart.Point::objective, search.scale(), SeriesMarkers.CIRCLE);
-        scatter(chart, "stopped earlier (pruned, failed): objective where it stopped",
+        scatter(chart, "stopped earlier (at its last epoch)",
                 drawn.stream().filter(p -> !p.ranToEnd()).toList(), x, SearchChart.Point::objective, search.scale(),
                 SeriesMarkers.CROSS);
         List<SearchChart.Point> best = drawn.stream().filter(p -> !Double.isNaN(p.bestSoFar())).toList();

@@ -185,7 +185,7 @@ class SearchReportTest {
         int[] epochs = {2, 6, 2, 6, 2, 2, MAX_EPOCHS, 2, 2};
         for (int i = 0; i < peaks.length; i++) {
             TrialStatus status = epochs[i] == MAX_EPOCHS ? TrialStatus.COMPLETED : TrialStatus.PRUNED;
-            configs.add(new Config(0.001 * (i + 1), 0.05 * i, status, epochs[i], peaks[i], peaks[i] - 0.02));
+            configs.add(new Config((i + 1) / 1000.0, i / 20.0, status, epochs[i], peaks[i], peaks[i] - 0.02));
         }
         return configs;
     }
