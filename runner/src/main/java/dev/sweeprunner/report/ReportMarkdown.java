@@ -80,6 +80,10 @@ final class ReportMarkdown {
         out.write("## Configurations\n\nTest-set numbers at the last epoch, and with the best epoch's weights "
                 + "(by the trial's best_by, validation accuracy unless set); ± is the sample std over seeds/folds "
                 + "where n > 1. F1 values are macro and support-weighted averages over the 10 classes.\n\n");
+        if (pruned > 0) {
+            out.write("Completed trials only: the " + pruned + " pruned trials stopped at a rung, and their "
+                    + "configurations are in the search table above, `" + Report.SEARCH_CSV + "` and the trials below.\n\n");
+        }
         TableFormat.MD.writeOut(overview(results.groups()), out);
         out.write("\n");
         if (plotted && !results.groups().isEmpty()) {
