@@ -204,7 +204,7 @@ public record SearchProgress(SearchSpec.Strategy strategy, SearchSpec.Objective 
     private static TrialStatus status(List<TrialSummary> trials) {
         return STATUS_PRIORITY.stream()
                 .filter(s -> trials.stream().anyMatch(t -> t.trial().status() == s)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("a status outside " + STATUS_PRIORITY));
+                .orElse(trials.get(0).trial().status()); // a status added later: shown as it is, never a crash
     }
 
     /** Settings with more than one value over the configurations (absent counts as a value: momentum for Adam). */
