@@ -277,7 +277,7 @@ final class ReportMarkdown {
     }
 
     private static String seconds(double value) {
-        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%,.0f", value);
+        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%,.1f", value);
     }
 
     /** Which neighbouring configurations differ by more than their seeds/folds spread explains. */
