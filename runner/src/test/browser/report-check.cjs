@@ -72,7 +72,11 @@ async function main() {
       };
     }));
     const families = new Set(data.curves.map(c => c.family)).size;
-    check(canvases.length === 2 + families, canvases.length + ' charts (2 accuracy + ' + families + ' curve families)');
+    // a search's two best-so-far charts, when the report has a search (a grid's page has none)
+    const searchCharts = data.search ? ['search-configurations', 'search-cpu'] : [];
+    check(canvases.length === 2 + families + searchCharts.length, canvases.length + ' charts (2 accuracy + '
+      + families + ' curve families + ' + searchCharts.length + ' search)');
+    searchCharts.forEach(id => check(canvases.some(c => c.id === id), 'search chart ' + id + ' is on the page'));
     canvases.forEach(c => check(c.painted >= MIN_PAINTED && c.points > 0,
       'chart ' + c.id + ': ' + c.points + ' points, ' + (100 * c.painted).toFixed(1) + '% of pixels painted'));
     check((canvases.find(c => c.id === 'accuracy-params') || {}).xType === 'logarithmic',
@@ -85,6 +89,22 @@ async function main() {
     check(await rows('#trial-table') === data.trials, 'trial table: ' + data.trials + ' rows');
     check(await rows('#comparisons') === data.comparisons.reduce((n, c) => n + c.table.rows.length, 0),
       'comparison tables: ' + data.comparisons.map(c => c.family).join(', '));
+    if (data.search) {
+      check(await rows('#search-table') === data.search.table.rows.length && data.search.table.rows.length > 0,
+        'search table: ' + data.search.table.rows.length + ' configurations');
+      const rungs = await page.$$eval('#rungs-section:not([hidden]) tbody tr', trs => trs.length);
+      check(rungs === (data.search.pruned ? data.search.rungs.rows.length : 0),
+        'rungs table: ' + rungs + ' rows' + (data.search.pruned ? '' : ' (nothing pruned)'));
+      // the best-so-far line never gets worse: up for an accuracy, down for a loss
+      const best = await page.evaluate(() => {
+        const chart = Chart.getChart(document.getElementById('search-configurations'));
+        const line = chart.data.datasets.find(d => d.label === 'best so far');
+        return line ? line.data.map(p => p.y) : [];
+      });
+      const rising = data.search.axis.startsWith('validation accuracy');
+      check(best.length > 0 && best.every((v, i) => i === 0 || (rising ? best[i - 1] <= v : best[i - 1] >= v)),
+        'best so far: ' + best.length + ' points, never worse than before');
+    }
     const heat = await page.$$eval('#f1-table td[style*="background"]', tds => tds.length);
     check(heat === data.f1.length * (data.classes.length + 1), 'per-class F1 heat map: ' + heat + ' coloured cells');
 

@@ -41,6 +41,8 @@ public final class Plots {
     public static final int HEIGHT = 500;
     /** Beyond this max/min ratio a linear x axis squeezes the small values together; log labels only decades. */
     private static final double LOG_AXIS_SPAN = 30;
+    /** From two CPU hours on, the CPU-time axis counts hours: seconds would be five-digit labels. */
+    private static final double CPU_HOURS_FROM_S = 7200;
     private static final Font CELL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
 
     private Plots() {}
@@ -141,6 +143,60 @@ public final class Plots {
         bars.getStyler().setYAxisMin(Math.floor(bests.stream().mapToDouble(Double::doubleValue).min().orElse(1) - 1));
         bars.getStyler().setYAxisDecimalPattern("0.0");
         side(file, List.of(curves, bars));
+    }
+
+    /**
+     * A search's progress: each configuration's objective (ran to the end, or stopped earlier:
+     * pruned at a rung, failed) and the best so far as a step line, against the configuration's
+     * number in the order the search proposed them.
+     */
+    public static void searchByConfiguration(Path file, SearchChart search) {
+        XYChart chart = xy("Best so far against configurations tried", "configuration (in the order proposed)",
+                search.axis());
+        searchSeries(chart, search, p -> p.number());
+        chart.getStyler().setXAxisDecimalPattern("#");
+        save(file, chart);
+    }
+
+    /** As {@link #searchByConfiguration}, against the estimated CPU time spent up to each configuration's end. */
+    public static void searchByCpu(Path file, SearchChart search) {
+        double most = search.points().stream().mapToDouble(SearchChart.Point::cumulativeCpuS)
+                .filter(Double::isFinite).max().orElse(0);
+        boolean hours = most >= CPU_HOURS_FROM_S;
+        XYChart chart = xy("Best so far against CPU time (estimated: training time × threads)",
+                "cumulative CPU " + (hours ? "hours" : "seconds") + " (estimated)", search.axis());
+        double unit = hours ? 3600 : 1;
+        searchSeries(chart, search, p -> p.cumulativeCpuS() / unit);
+        chart.getStyler().setXAxisDecimalPattern(hours ? "#,##0.0" : "#,###");
+        save(file, chart);
+    }
+
+    private static void searchSeries(XYChart chart, SearchChart search, ToDoubleFunction<SearchChart.Point> x) {
+        List<SearchChart.Point> drawn = search.points().stream().filter(p -> Double.isFinite(x.applyAsDouble(p)))
+                .toList();
+        scatter(chart, "ran to the end", drawn.stream().filter(p -> p.ranToEnd()).toList(), x,
+                SearchChart.Point::objective, search.scale(), SeriesMarkers.CIRCLE);
+        scatter(chart, "stopped earlier (at its last epoch)",
+                drawn.stream().filter(p -> !p.ranToEnd()).toList(), x, SearchChart.Point::objective, search.scale(),
+                SeriesMarkers.CROSS);
+        List<SearchChart.Point> best = drawn.stream().filter(p -> !Double.isNaN(p.bestSoFar())).toList();
+        if (!best.isEmpty()) {
+            chart.addSeries("best so far", best.stream().mapToDouble(x).toArray(),
+                    best.stream().mapToDouble(p -> search.scale() * p.bestSoFar()).toArray())
+                    .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step).setMarker(SeriesMarkers.NONE);
+        }
+    }
+
+    private static void scatter(XYChart chart, String name, List<SearchChart.Point> points,
+            ToDoubleFunction<SearchChart.Point> x, ToDoubleFunction<SearchChart.Point> y, double scale,
+            org.knowm.xchart.style.markers.Marker marker) {
+        List<SearchChart.Point> present = points.stream().filter(p -> Double.isFinite(y.applyAsDouble(p))).toList();
+        if (present.isEmpty()) {
+            return;
+        }
+        chart.addSeries(name, present.stream().mapToDouble(x).toArray(),
+                present.stream().mapToDouble(p -> scale * y.applyAsDouble(p)).toArray())
+                .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(marker);
     }
 
     /** Rows = true class, normalised to % of that class, each cell labelled. */

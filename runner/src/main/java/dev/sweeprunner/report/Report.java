@@ -1,6 +1,9 @@
 package dev.sweeprunner.report;
 
+import dev.sweeprunner.UserError;
 import dev.sweeprunner.spec.DatasetShape;
+import dev.sweeprunner.spec.SearchSpec;
+import dev.sweeprunner.spec.SpecParser;
 import dev.sweeprunner.records.AtomicFiles;
 import dev.sweeprunner.records.DamagedRecord;
 import dev.sweeprunner.records.EpochConfusion;
@@ -19,6 +22,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -41,13 +45,24 @@ public final class Report {
     /** The same report as one self-contained interactive page (charts inlined, no network). */
     public static final String REPORT_HTML = "report.html";
     public static final String CLASSES_CSV = "classes.csv";
+    /** Written only for a search (random or TPE) or when a scheduler pruned trials: one row per configuration. */
+    public static final String SEARCH_CSV = "search.csv";
     public static final String PLOTS_DIR = "plots";
     /** Made only on request ({@code runner report --diff}); regeneration keeps them. */
     public static final String DIFF_PREFIX = "confusion-diff-";
 
-    /** Everything the derived files are computed from. */
+    /**
+     * Everything the derived files are computed from.
+     *
+     * @param search the search's progress, when the experiment searches or a scheduler pruned trials
+     */
     public record Results(String experiment, String description, List<TrialSummary> trials, List<Group> groups,
-            List<TrialStore.Damage> damaged) {
+            List<TrialStore.Damage> damaged, Optional<SearchProgress> search) {
+        public Results(String experiment, String description, List<TrialSummary> trials, List<Group> groups,
+                List<TrialStore.Damage> damaged) {
+            this(experiment, description, trials, groups, damaged, SearchProgress.of(Optional.empty(), trials));
+        }
+
         public Results(String experiment, String description, List<TrialSummary> trials, List<Group> groups) {
             this(experiment, description, trials, groups, List.of());
         }
@@ -80,7 +95,25 @@ public final class Report {
             }
             trials.add(TrialSummary.of(new TrialResult(trial, epochs, confusions)));
         }
-        return new Results(experiment, description, trials, Group.of(trials), List.copyOf(damaged));
+        return new Results(experiment, description, trials, Group.of(trials), List.copyOf(damaged),
+                SearchProgress.of(searchSpec(store), trials));
+    }
+
+    /**
+     * The search block of the experiment file the sweep copied beside its records. Empty when the
+     * copy is missing or cannot be parsed: `runner report` names a damaged copy already, and the
+     * report then shows a search only if trials were pruned.
+     */
+    private static Optional<SearchSpec> searchSpec(TrialStore store) {
+        Path file = store.resultsDir().resolve(TrialStore.EXPERIMENT_YAML);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SpecParser.parse(file).search());
+        } catch (UserError e) {
+            return Optional.empty();
+        }
     }
 
     /** One line per damaged file, saying what the report did without it. */
@@ -127,6 +160,8 @@ public final class Report {
         if (!folds.rows().isEmpty()) {
             AtomicFiles.write(dir.resolve(FOLDS_CSV), writer -> TableFormat.CSV.writeOut(folds, writer));
         }
+        results.search().ifPresent(search -> AtomicFiles.write(dir.resolve(SEARCH_CSV),
+                writer -> TableFormat.CSV.writeOut(Tables.search(search), writer)));
         AtomicFiles.write(dir.resolve(COMPARISON_MD), writer -> ComparisonTable.write(writer, experiment,
                 description, results.trials(), results.groups()));
         for (TrialSummary t : results.trials()) {
@@ -173,6 +208,17 @@ public final class Report {
                         file -> Plots.familyCurves(file, arch, family, labels)));
             }
         }
+        results.search().ifPresent(search -> {
+            SearchChart input = SearchChart.of(search);
+            if (input.byConfiguration()) { // XChart cannot draw a chart without a series
+                charts.put(plots.resolve(ReportMarkdown.SEARCH_BY_CONFIGURATION),
+                        new Chart(input, file -> Plots.searchByConfiguration(file, input)));
+            }
+            if (input.byCpu()) {
+                charts.put(plots.resolve(ReportMarkdown.SEARCH_BY_CPU),
+                        new Chart(input, file -> Plots.searchByCpu(file, input)));
+            }
+        });
         for (Group g : results.groups()) {
             if (g.n() > 1) {
                 charts.put(plots.resolve(ReportMarkdown.membersPlot(g)), new Chart(g, file -> Plots.members(file, g)));

@@ -1,5 +1,6 @@
 package dev.sweeprunner.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,7 +79,17 @@ final class ReportHtml {
     record Page(String experiment, String description, String chartLibrary, int trials, int completed,
             List<String> classes, Table overview, List<FamilyTable> comparisons, Table folds, Table neighbours,
             List<Family> accuracy, List<CurveChoice> curveMetrics, List<Curve> curves, List<F1Row> f1,
-            List<Confusion> confusions, Table trialTable) {}
+            List<Confusion> confusions, Table trialTable,
+            @JsonInclude(JsonInclude.Include.NON_NULL) SearchPage search) {}
+
+    /**
+     * A search's section (absent for a plain grid): the sentences of report.md ({@code chosen} null
+     * while no configuration ran to the end), its best-so-far and rungs tables, and the points of the two best-so-far charts (objective scaled as the axis says).
+     */
+    record SearchPage(String summary, String chosen, Table table, boolean pruned, Table rungs, String axis,
+            List<SearchPoint> points) {}
+
+    record SearchPoint(int number, Double objective, Double best, Double cpuS, boolean ranToEnd, String status) {}
 
     record FamilyTable(String family, Table table) {}
 
@@ -147,7 +158,17 @@ final class ReportHtml {
                 results.trials().size(), completed, DatasetShape.CLASS_NAMES, ReportMarkdown.overview(groups),
                 comparisons, Tables.folds(groups), Neighbours.table(Neighbours.of(groups), groups), accuracy,
                 curveMetrics, curves, f1Rows(groups), confusions,
-                trialTable(results.trials(), groups));
+                trialTable(results.trials(), groups), results.search().map(ReportHtml::search).orElse(null));
+    }
+
+    private static SearchPage search(SearchProgress search) {
+        SearchChart chart = SearchChart.of(search);
+        List<SearchPoint> points = chart.points().stream().map(p -> new SearchPoint(p.number(),
+                number(chart.scale() * p.objective()), number(chart.scale() * p.bestSoFar()),
+                number(p.cumulativeCpuS()), p.ranToEnd(), p.status())).toList();
+        return new SearchPage(ReportMarkdown.searchSummary(search).replace("`", ""),
+                search.chosen().isPresent() ? ReportMarkdown.chosen(search) : null, ReportMarkdown.searchTable(search),
+                search.pruned(), ReportMarkdown.rungsTable(search), chart.axis(), points);
     }
 
     /** Architecture families present, in the registry's report order (see {@link Families}). */

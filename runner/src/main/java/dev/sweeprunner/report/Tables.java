@@ -108,6 +108,55 @@ public final class Tables {
     }
 
     /**
+     * search.csv: one row per configuration of a search, in the order the search proposed them:
+     * the settings that vary between configurations, the objective, the best so far, the time spent
+     * up to it (wall and estimated CPU), and where it stopped (epochs every trial reached, status).
+     */
+    public static Table search(SearchProgress search) {
+        Table.Builder table = new Table.Builder().number("configuration");
+        for (String key : search.varying()) {
+            boolean numeric = search.configurations().stream().map(c -> c.setting(key)).filter(v -> !v.isEmpty())
+                    .allMatch(Tables::isNumber);
+            if (numeric) {
+                table.number(key);
+            } else {
+                table.text(key);
+            }
+        }
+        table.text("network").number("params").number("n").number("objective").number("best_so_far")
+                .number("training_time_s").number("cumulative_training_time_s").number("cumulative_cpu_s_est")
+                .number("epochs_reached").text("status").number("test_acc").text("trial_ids");
+        for (SearchProgress.Configuration c : search.configurations()) {
+            List<String> row = new ArrayList<>();
+            row.add(Integer.toString(c.number()));
+            search.varying().forEach(key -> row.add(c.setting(key)));
+            row.add(c.first().network());
+            row.add(Long.toString(c.first().params()));
+            row.add(Integer.toString(c.trials().size()));
+            row.add(EpochsCsv.metric(c.objective()));
+            row.add(EpochsCsv.metric(c.bestSoFar()));
+            row.add(Metric.TRAINING_TIME_S.format(c.trainingTimeS()));
+            row.add(Metric.TRAINING_TIME_S.format(c.cumulativeTimeS()));
+            row.add(Metric.TRAINING_TIME_S.format(c.cumulativeCpuS()));
+            row.add(Integer.toString(c.epochs()));
+            row.add(c.status().csvName());
+            row.add(Metric.TEST_ACC.formatStatistic(c.stats(Metric.TEST_ACC).mean()));
+            row.add(String.join(" ", c.trials().stream().map(t -> t.trial().trialId()).toList()));
+            table.row(row);
+        }
+        return table.build();
+    }
+
+    static boolean isNumber(String text) {
+        try {
+            Double.parseDouble(text);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
      * classes.csv: precision, recall, F1 and support per class on the test set, at the best and the
      * last epoch, each followed by the macro and weighted averages (scikit-learn's report).
      */

@@ -248,13 +248,84 @@
     return data.curveMetrics.find(m => m.key === key).label;
   }
 
+  // A search's objective and best so far: points per configuration, the best as a step line that
+  // holds its value until the configuration that improved it.
+  function searchChart(canvasId, xKey, xTitle) {
+    const points = data.search.points.filter(p => p[xKey] !== null && p.objective !== null);
+    const point = p => ({x: p[xKey], y: p.objective, number: p.number, status: p.status});
+    const best = data.search.points.filter(p => p[xKey] !== null && p.best !== null)
+      .map(p => ({x: p[xKey], y: p.best, number: p.number, status: 'best so far'}));
+    const datasets = [
+      {label: 'ran to the end', data: points.filter(p => p.ranToEnd).map(point), borderColor: PALETTE[0],
+        backgroundColor: PALETTE[0], pointRadius: 4, showLine: false},
+      {label: 'stopped earlier (pruned, failed)', data: points.filter(p => !p.ranToEnd).map(point),
+        borderColor: PALETTE[7], backgroundColor: PALETTE[7], pointStyle: 'crossRot', pointRadius: 6,
+        showLine: false},
+      {label: 'best so far', data: best, borderColor: PALETTE[1], backgroundColor: PALETTE[1], pointRadius: 0,
+        showLine: true, stepped: true, borderWidth: 2}
+    ].filter(d => d.data.length > 0);
+    return new Chart(document.getElementById(canvasId), {
+      type: 'scatter',
+      data: {datasets},
+      options: {
+        maintainAspectRatio: false,
+        plugins: {
+          title: {display: true, text: 'Best so far against ' + xTitle},
+          legend: {position: 'bottom'},
+          tooltip: {
+            callbacks: {
+              label: item => 'configuration ' + item.raw.number + ' (' + item.raw.status + '): '
+                + item.raw.y.toFixed(data.search.axis.includes('%') ? 2 : 4)
+            }
+          }
+        },
+        scales: {
+          x: {type: 'linear', title: {display: true, text: xTitle}, ticks: {precision: 0}},
+          y: {title: {display: true, text: data.search.axis}}
+        }
+      }
+    });
+  }
+
   // ---- sections -------------------------------------------------------------------------------
   document.title = data.experiment + ': report';
   document.getElementById('title').textContent = data.experiment + ': report';
   document.getElementById('description').textContent = data.description;
-  document.getElementById('counts').textContent = data.trials + ' trials, ' + data.completed + ' completed, in '
-    + data.overview.rows.length + ' configurations.';
+  const statusIndex = data.trialTable.columns.findIndex(c => c.name === 'status');
+  const pruned = data.trialTable.rows.filter(r => r[statusIndex] === 'pruned').length;
+  document.getElementById('counts').textContent = data.trials + ' trials, ' + data.completed + ' completed'
+    + (pruned > 0 ? ', ' + pruned + ' pruned' : '') + ', in ' + data.overview.rows.length + ' configurations.';
   document.getElementById('footer').append(' Charts by ' + data.chartLibrary + ' (MIT licence), inlined.');
+
+  if (data.search) {
+    document.getElementById('search-link').hidden = false;
+    document.getElementById('search-summary').textContent = data.search.summary;
+    const chosen = document.getElementById('search-chosen');
+    if (data.search.chosen) {
+      chosen.appendChild(el('strong', {}, 'Chosen: '));
+      chosen.append(data.search.chosen);
+    } else {
+      chosen.textContent = 'No configuration has run to the end yet: nothing to choose.';
+    }
+    if (data.search.points.some(p => p.objective !== null)) {
+      searchChart('search-configurations', 'number', 'configuration (in the order proposed)');
+    } else {
+      document.getElementById('search-configurations').parentNode.remove();
+    }
+    if (data.search.points.some(p => p.objective !== null && p.cpuS !== null)) {
+      searchChart('search-cpu', 'cpuS', 'cumulative CPU seconds (estimated)');
+    } else {
+      document.getElementById('search-cpu').parentNode.remove();
+    }
+    document.getElementById('search-table').appendChild(sortableTable(data.search.table,
+      cells => 'status-' + cells[cells.length - 1]));
+    if (data.search.pruned) {
+      document.getElementById('rungs-section').hidden = false;
+      document.getElementById('search-rungs').appendChild(sortableTable(data.search.rungs));
+    }
+  } else { // a grid: no empty charts left in the page
+    document.getElementById('search').remove();
+  }
 
   document.getElementById('overview').appendChild(sortableTable(data.overview));
 
