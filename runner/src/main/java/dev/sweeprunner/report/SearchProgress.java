@@ -175,13 +175,17 @@ public record SearchProgress(SearchSpec.Strategy strategy, SearchSpec.Objective 
     }
 
     /**
-     * The mean over a configuration's trials of each one's best validation metric over its epochs,
-     * as Search.loss computes it to steer the search; NaN while any trial is still to run (running,
+     * The mean over a configuration's trials of each one's best validation metric over its epochs
+     * (minus k std with the objective's std_penalty), as Search.loss computes it to steer the search; NaN while any trial is still to run (running,
      * interrupted) or has no finite value (failed before an epoch, diverged at once).
      */
     static double objectiveValue(List<TrialSummary> trials, SearchSpec.Objective objective) {
-        double sum = 0;
-        for (TrialSummary t : trials) {
+        if (trials.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] values = new double[trials.size()];
+        for (int i = 0; i < values.length; i++) {
+            TrialSummary t = trials.get(i);
             if (t.trial().status().resumable()) {
                 return Double.NaN;
             }
@@ -189,9 +193,10 @@ public record SearchProgress(SearchSpec.Strategy strategy, SearchSpec.Objective 
             if (best.isEmpty()) {
                 return Double.NaN;
             }
-            sum += best.getAsDouble();
+            values[i] = best.getAsDouble();
         }
-        return trials.isEmpty() ? Double.NaN : sum / trials.size();
+        double loss = objective.loss(values); // the mean, or mean -/+ k std with std_penalty
+        return objective.maximize() ? -loss : loss;
     }
 
     private static OptionalDouble best(List<EpochRecord> epochs, SearchSpec.Objective objective) {

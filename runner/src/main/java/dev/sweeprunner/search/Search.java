@@ -106,12 +106,13 @@ public final class Search {
 
     /**
      * The configuration's objective as a loss: its trials' best validation metric, averaged over
-     * seeds and folds, negated when maximised. Empty while any of its trials is unfinished. A
+     * seeds and folds (minus k std with std_penalty), negated when maximised. Empty while any of its trials is unfinished. A
      * trial that diverged or failed without a finite value counts as the worst (+infinity).
      */
     public Optional<Double> loss(List<Trial> trials, TrialStore store) {
-        double sum = 0;
-        for (Trial trial : trials) {
+        double[] values = new double[trials.size()];
+        for (int i = 0; i < values.length; i++) {
+            Trial trial = trials.get(i);
             Optional<TrialRecord> record = store.read(trial.id()).filter(r -> r.configHash().equals(trial.configHash()));
             if (record.isEmpty() || !finished(record.get().status())) {
                 return Optional.empty();
@@ -120,9 +121,9 @@ public final class Search {
             if (best.isEmpty()) {
                 return Optional.of(Double.POSITIVE_INFINITY);
             }
-            sum += settings.objective().maximize() ? -best.getAsDouble() : best.getAsDouble();
+            values[i] = best.getAsDouble();
         }
-        return Optional.of(sum / trials.size());
+        return Optional.of(settings.objective().loss(values));
     }
 
     /** Completed, diverged and failed trials have their final result; running and interrupted ones not yet. */

@@ -63,7 +63,8 @@ class SearchReportTest {
 
     private static SearchSpec spec(SearchSpec.Strategy strategy, SearchSpec.Objective objective) {
         return new SearchSpec(strategy, 10, SearchSpec.DEFAULT_SEED, objective, SearchSpec.DEFAULT_GAMMA,
-                SearchSpec.DEFAULT_N_STARTUP, SearchSpec.DEFAULT_N_CANDIDATES, new SourceLocation("s.yaml", 2, 3));
+                SearchSpec.DEFAULT_N_STARTUP, SearchSpec.DEFAULT_N_CANDIDATES, java.util.Optional.empty(),
+                new SourceLocation("s.yaml", 2, 3));
     }
 
     private static final SearchSpec TPE = spec(SearchSpec.Strategy.TPE, SearchSpec.Objective.DEFAULT);
