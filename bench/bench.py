@@ -82,7 +82,7 @@ MALLOC_SETTING = re.compile(r'"(MALLOC_[A-Z_]+)",\s*Long\.toString\((\d+)L\s*<<\
 
 # The goals (docs/performance.md): against the tuned and parallel peers.
 GOALS = [
-    # name, workload, measure, column, how the value is formed, comparison, target
+    # name, workload, measure, column of its median row, comparison, target
     ("FCN epoch, runner/tuned peer", "fcn", "epoch_s", "runner_per_tuned_peer", "<=", 0.80),
     ("CNN epoch, runner/tuned peer", "cnn", "epoch_s", "runner_per_tuned_peer", "<=", 0.75),
     ("sweep throughput, runner vs parallel peer (x)", "sweep", "wall_s", "parallel_peer_per_runner", ">=", 1.2),
@@ -113,8 +113,9 @@ def runner_sweep(jar, experiment, workdir, threads, workers, extra=()):
     results = Path(workdir) / f"r{time.monotonic_ns()}"
     began = time.time()
     start = time.perf_counter()
+    # --device cpu: the peer trains on the CPU, and so must the runner on a machine with a GPU
     run([*RUNNER_JAVA, str(jar), "sweep", str(experiment), "--results", str(results), "--no-progress",
-         "--workers", str(workers), "--threads", str(threads), *extra])
+         "--device", "cpu", "--workers", str(workers), "--threads", str(threads), *extra])
     wall = time.perf_counter() - start
     times, spans = [], []
     for d in sorted((results / "trials").iterdir()):
@@ -291,8 +292,8 @@ def runner_torch_config(version):
     else:
         cache = Path(os.environ.get("ENGINE_CACHE_DIR") or os.environ.get("DJL_CACHE_DIR")
                      or Path.home() / ".djl.ai")
-        candidates = sorted((d for d in (cache / "pytorch").glob(f"{version}-*") if "cpu" in d.name),
-                            key=lambda d: d.stat().st_mtime, reverse=True)
+        # the most recently extracted flavour (cpu, or a CUDA one on a GPU machine); machine.json names it
+        candidates = sorted((cache / "pytorch").glob(f"{version}-*"), key=lambda d: d.stat().st_mtime, reverse=True)
     for d in candidates:
         if (d / "libtorch_cpu.so").exists():
             try:
@@ -399,14 +400,13 @@ def ratio(a, b):
 
 def pair_row(workload, measure, pair, values, floor):
     r = values.get("runner")
-    row = {"workload": workload, "measure": measure, "row": pair,
-           **{side: values.get(side) for side in SIDES},
-           "runner_per_peer": ratio(r, values.get("peer")),
-           "runner_per_tuned_peer": ratio(r, values.get("tuned_peer")),
-           "runner_per_parallel_peer": ratio(r, values.get("parallel_peer")),
-           "parallel_peer_per_runner": ratio(values.get("parallel_peer"), r),
-           "flop_floor_s": floor, "runner_per_floor": ratio(r, floor)}
-    return row
+    return {"workload": workload, "measure": measure, "row": pair,
+            **{side: values.get(side) for side in SIDES},
+            "runner_per_peer": ratio(r, values.get("peer")),
+            "runner_per_tuned_peer": ratio(r, values.get("tuned_peer")),
+            "runner_per_parallel_peer": ratio(r, values.get("parallel_peer")),
+            "parallel_peer_per_runner": ratio(values.get("parallel_peer"), r),
+            "flop_floor_s": floor, "runner_per_floor": ratio(r, floor)}
 
 
 def statistic_rows(pairs):
@@ -461,188 +461,219 @@ def write_csv(path, header, rows):
 
 # ---- main ----------------------------------------------------------------------------------------
 
-def main():
+# --smoke: a training set small enough for the whole script to run in minutes
+SMOKE_TRAIN_LIMIT = 3000
+
+
+def arguments():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--pairs", type=int, default=3)
-    p.add_argument("--workloads", default="fcn,cnn,sweep")
+    p.add_argument("--pairs", type=int, default=3, help="rounds after the warm-up (at least 3)")
+    p.add_argument("--workloads", default="fcn,cnn,sweep", help="comma-separated; rows of the others are kept")
     p.add_argument("--epochs", type=int, default=2, help="epochs per run of the fcn/cnn workloads")
     p.add_argument("--sweep-epochs", type=int, default=2, help="epochs per trial of the table1-shaped sweep")
-    p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--threads", type=int, default=os.cpu_count(), help="threads of the epoch workloads' sides")
     p.add_argument("--train-limit", type=int, help="train on the first N training images (checks, not results)")
     p.add_argument("--no-warmup", action="store_true", help="no warm-up run per side (checks, not results)")
     p.add_argument("--smoke", action="store_true",
-                   help="check this script in minutes: 1 pair, 1 epoch, --train-limit 3000, no warm-up, "
-                        "written to a temporary directory unless --out says otherwise (not a measurement)")
+                   help=f"check this script in minutes: 1 pair, 1 epoch, --train-limit {SMOKE_TRAIN_LIMIT}, no "
+                        "warm-up, written to a temporary directory unless --out says otherwise (not a measurement)")
     p.add_argument("--out", help="results directory (default results/bench)")
     p.add_argument("--jar", default=str(DEFAULT_JAR),
                    help="the runner jar (a copy keeps a rebuild during a long bench out of it)")
     a = p.parse_args()
     if a.smoke:
         a.pairs, a.epochs, a.sweep_epochs, a.no_warmup = 1, 1, 1, True
-        a.train_limit = a.train_limit or 3000
+        a.train_limit = a.train_limit or SMOKE_TRAIN_LIMIT
         a.out = a.out or str(Path(tempfile.gettempdir()) / "sweeprunner-bench-smoke")
     elif a.pairs < 3:
-        sys.exit("--pairs: at least 3 (--smoke for a check of the script)")
-    workloads = a.workloads.split(",")
-    unknown = [w for w in workloads if w not in (*EXPERIMENTS, "sweep")]
+        p.error("--pairs: at least 3 (--smoke for a check of the script)")
+    a.workloads = a.workloads.split(",")
+    unknown = [w for w in a.workloads if w not in (*EXPERIMENTS, "sweep")]
     if unknown:
-        sys.exit(f"--workloads: unknown {unknown}; fcn, cnn, sweep")
-    jar = Path(a.jar)
-    if jar.resolve() == DEFAULT_JAR.resolve() and stale_jar(jar):
-        sys.exit(f"{jar} is older than its sources ({', '.join(JAR_SOURCES)}): rebuild it (make bench does)")
-    out = Path(a.out or ROOT / "results" / "bench")
-    out.mkdir(parents=True, exist_ok=True)
-    run_id = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    cores = os.cpu_count()
-    limit_args = ("--train-limit", str(a.train_limit)) if a.train_limit else ()
+        p.error(f"--workloads: unknown {unknown}; fcn, cnn, sweep")
+    a.jar = Path(a.jar)
+    if a.jar.resolve() == DEFAULT_JAR.resolve() and stale_jar(a.jar):
+        p.error(f"{a.jar} is older than its sources ({', '.join(JAR_SOURCES)}): rebuild it (make bench does)")
+    a.out = Path(a.out or ROOT / "results" / "bench")
+    return a
 
-    print("== provenance: runner build, libraries, CPU; matmul rate", flush=True)
+
+def describe(a, run_id, jar, check, envs):
+    """(the provenance columns every row carries, machine.json) of this run."""
     build = runner_build(jar)
     info = runner_info(jar)
-    engine_version = info.get("engine", "").split()[-1] if info.get("engine") else "?"
+    engine_version = info.get("engine", "?").split()[-1]
     libtorch_dir, runner_config = runner_torch_config(engine_version)
     peer_libs = peer_libraries()
     host = cpu()
-    rate = matmul_rate(a.threads)
-
-    malloc_defaults = runner_malloc_settings()
-    # the runner's workers take these unless the environment sets them (a user's own values win)
-    malloc = {k: os.environ.get(k, v) for k, v in malloc_defaults.items()}
-    default_env = dict(os.environ)
-    runner_env = {**malloc, **os.environ}
-    tuned_env = {**os.environ, **malloc}
-    epoch_trials = {w: None for w in EXPERIMENTS}
-    work = tempfile.TemporaryDirectory()
-    for workload in EXPERIMENTS:
-        experiment = Path(work.name) / f"{workload}.yaml"
-        experiment.write_text(EXPERIMENTS[workload] % a.epochs)
-        epoch_trials[workload] = (experiment, plan(jar, experiment, limit_args)[0])
-    print("== OpenBLAS check: the tuned peer's results with and without " + ", ".join(OPENBLAS_PINS), flush=True)
-    check = openblas_check(Peer(True, tuned_env, None), [t for _, t in epoch_trials.values()], a.threads)
-    print(f"   {check['outcome']}", flush=True)
-    if check["unset_for_tuned_peer"]:
-        tuned_env = {k: v for k, v in tuned_env.items() if k not in OPENBLAS_PINS}
-    peer, tuned = Peer(False, default_env, a.train_limit), Peer(True, tuned_env, a.train_limit)
-
     settings = (f"pairs={a.pairs} warmup={'no' if a.no_warmup else 'yes'} epochs={a.epochs} "
                 f"sweep_epochs={a.sweep_epochs} threads={a.threads} train_limit={a.train_limit or 'none'}"
                 + (" SMOKE (a check of the script, not a measurement)" if a.smoke else ""))
-    runner_libs = (f"runner {info.get('runner', '?').split(' (')[0]}; DJL {info.get('DJL', '?')}; "
-                   f"{info.get('engine', '?')} (libtorch); {info.get('JVM', '?')}")
-    peer_version = f" (Debian python3-torch {peer_libs['python3_torch_package']})" if peer_libs["python3_torch_package"] else ""
-    openblas_version = f" (libopenblas0-pthread {peer_libs['openblas_package']})" if peer_libs["openblas_package"] else ""
+    peer_package = peer_libs["python3_torch_package"]
+    openblas_package = peer_libs["openblas_package"]
     provenance = {
         "run_id": run_id, "settings": settings,
         "runner_commit": build["commit"], "runner_dirty": build["dirty"], "runner_commit_source": build["source"],
-        "runner_jar_sha256": build["jar_sha256"], "runner_libs": runner_libs,
+        "runner_jar_sha256": build["jar_sha256"],
+        "runner_libs": (f"runner {info.get('runner', '?').split(' (')[0]}; DJL {info.get('DJL', '?')}; "
+                        f"{info.get('engine', '?')} (libtorch); {info.get('JVM', '?')}"),
         "runner_blas": blas_summary(runner_config),
-        "peer_libs": f"torch {peer_libs['torch']}{peer_version}; Python {peer_libs['python']}",
-        "peer_blas": f"{blas_summary(peer_libs['config'])}; libblas.so.3 = {peer_libs['blas_library']}{openblas_version}",
+        "peer_libs": (f"torch {peer_libs['torch']}" + (f" (Debian python3-torch {peer_package})" if peer_package else "")
+                      + f"; Python {peer_libs['python']}"),
+        "peer_blas": (f"{blas_summary(peer_libs['config'])}; libblas.so.3 = {peer_libs['blas_library']}"
+                      + (f" (libopenblas0-pthread {openblas_package})" if openblas_package else "")),
         "cpu_model": host["model"], "cpu_flags": host["flags"], "cores": host["cores"],
-        "env_runner": speed_env(runner_env), "env_peer": speed_env(default_env),
-        "env_tuned_peer": speed_env(tuned_env), "env_parallel_peer": speed_env(tuned_env),
+        **{f"env_{side}": speed_env(env) for side, env in envs.items()},
         "openblas_check": check["outcome"],
     }
     machine = {
-        "run_id": run_id, "settings": settings, "cpu": host["model"], "cpu_flags": host["flags"], "cores": cores,
-        "os": platform.platform(), "threads": a.threads, "matmul_gflops": round(rate / 1e9, 2),
-        "matmul_note": "1024x1024 fp32 matmul in the peer's torch, default environment: the FLOP floor's rate",
+        "run_id": run_id, "settings": settings, "cpu": host["model"], "cpu_flags": host["flags"],
+        "cores": host["cores"], "os": platform.platform(), "threads": a.threads,
         "runner": {"build": build, "info": info, "libtorch_dir": libtorch_dir,
                    "libtorch_config": runner_config.splitlines(),
-                   "worker_malloc_settings": malloc_defaults, "malloc_settings_used": malloc,
                    "java": run(["java", "-version"]).stderr.splitlines()[0]},
         "peer": {**{k: v for k, v in peer_libs.items() if k != "config"},
                  "torch_config": peer_libs["config"].splitlines()},
-        "environment": {side: provenance[f"env_{side}"] for side in SIDES},
+        "environment": {side: speed_env(env) for side, env in envs.items()},
         "openblas_check": check,
     }
-    (out / "machine.json").write_text(json.dumps(machine, indent=2) + "\n")
+    return provenance, machine
 
-    rows = []
-    for workload in workloads:
-        if workload == "sweep":
-            trials = plan(jar, SWEEP_EXPERIMENT, limit_args)
-            overheads = []
-            sweep_args = ("--epochs", str(a.sweep_epochs), *limit_args)
-            setup = (f"runner --workers {cores} --threads 1; peer trial after trial, {a.threads} threads, one process "
-                     f"per trial; parallel peer: {cores} one-thread tuned processes, costliest first")
 
-            def runner_side():
-                _, wall, spans = runner_sweep(jar, SWEEP_EXPERIMENT, work.name, 1, cores, sweep_args)
-                overheads.append(sweep_time_split(spans, cores, wall))
-                return wall
+class Bench:
+    """The sides of each workload, run in rounds."""
 
-            def peer_side():
-                return sum(peer.train(t, a.sweep_epochs, a.threads)[2] for t in trials)
+    def __init__(self, a, workdir, peer, tuned, rate):
+        self.a, self.workdir, self.peer, self.tuned, self.rate = a, workdir, peer, tuned, rate
+        self.cores = os.cpu_count()
+        self.limit_args = ("--train-limit", str(a.train_limit)) if a.train_limit else ()
 
-            def parallel_side():
-                start = time.perf_counter()
-                with ThreadPoolExecutor(cores) as pool:  # a FIFO queue: each free slot takes the next costliest
-                    list(pool.map(lambda t: tuned.train(t, a.sweep_epochs, 1), lpt_order(trials)))
-                return time.perf_counter() - start
+    def epoch_workload(self, experiment, trial):
+        """(sides, measure, FLOP floor, setup) of an FCN or CNN epoch."""
+        a = self.a
+        setup = (f"runner --workers 1 --threads {a.threads}; peer and tuned peer {a.threads} threads; "
+                 f"eval batch peer {STUDY_EVAL_BATCH}, tuned peer and runner {trial['eval_batch']}")
 
-            sides, measure, floor = (("runner", runner_side), ("peer", peer_side),
-                                     ("parallel_peer", parallel_side)), "wall_s", None
-        else:
-            experiment, trial = epoch_trials[workload]
-            setup = (f"runner --workers 1 --threads {a.threads}; peer and tuned peer {a.threads} threads; "
-                     f"eval batch peer {STUDY_EVAL_BATCH}, tuned peer and runner {trial['eval_batch']}")
+        def runner_side():
+            return statistics.median(runner_sweep(a.jar, experiment, self.workdir, a.threads, 1, self.limit_args)[0])
 
-            def runner_side():
-                return statistics.median(runner_sweep(jar, experiment, work.name, a.threads, 1, limit_args)[0])
+        def peer_side(peer):
+            return lambda: statistics.median(e["seconds"] for e in peer.train(trial, a.epochs, a.threads)[1])
 
-            def peer_side():
-                return statistics.median(e["seconds"] for e in peer.train(trial, a.epochs, a.threads)[1])
+        sides = (("runner", runner_side), ("peer", peer_side(self.peer)), ("tuned_peer", peer_side(self.tuned)))
+        return sides, "epoch_s", flops_per_epoch(trial, a.train_limit) / self.rate, setup
 
-            def tuned_side():
-                return statistics.median(e["seconds"] for e in tuned.train(trial, a.epochs, a.threads)[1])
+    def sweep_workload(self, trials, overheads):
+        """(sides, measure, FLOP floor, setup) of the table1-shaped sweep; each runner sweep appends
+        its (in trials, idle tail, overhead) split to overheads."""
+        a, cores = self.a, self.cores
+        sweep_args = ("--epochs", str(a.sweep_epochs), *self.limit_args)
+        setup = (f"runner --workers {cores} --threads 1; peer trial after trial, {a.threads} threads, one process "
+                 f"per trial; parallel peer: {cores} one-thread tuned processes, costliest first")
 
-            sides, measure = (("runner", runner_side), ("peer", peer_side), ("tuned_peer", tuned_side)), "epoch_s"
-            floor = flops_per_epoch(trial, a.train_limit) / rate
-        if not a.no_warmup:
+        def runner_side():
+            _, wall, spans = runner_sweep(a.jar, SWEEP_EXPERIMENT, self.workdir, 1, cores, sweep_args)
+            overheads.append(sweep_time_split(spans, cores, wall))
+            return wall
+
+        def peer_side():
+            return sum(self.peer.train(t, a.sweep_epochs, a.threads)[2] for t in trials)
+
+        def parallel_side():
+            start = time.perf_counter()
+            with ThreadPoolExecutor(cores) as pool:  # a FIFO queue: each free slot takes the next costliest
+                list(pool.map(lambda t: self.tuned.train(t, a.sweep_epochs, 1), lpt_order(trials)))
+            return time.perf_counter() - start
+
+        return (("runner", runner_side), ("peer", peer_side), ("parallel_peer", parallel_side)), "wall_s", None, setup
+
+    def rounds(self, workload, sides, measure, floor):
+        """The warm-up, then --pairs rounds of every side: one row per round."""
+        if not self.a.no_warmup:
             print(f"== {workload}: warm-up", flush=True)
             for _, side in sides:
                 side()
-            if workload == "sweep":
-                overheads.clear()
         pairs = []
-        for pair in range(1, a.pairs + 1):
+        for pair in range(1, self.a.pairs + 1):
             values = {name: side() for name, side in sides}
             pairs.append(pair_row(workload, measure, pair, values, floor))
             print(f"== {workload} pair {pair}: " + ", ".join(f"{n} {v:.2f} s" for n, v in values.items())
-                  + ", runner/" + ", runner/".join(f"{n} {values['runner'] / v:.3f}" for n, v in values.items()
+                  + "; runner/" + ", runner/".join(f"{n} {values['runner'] / v:.3f}" for n, v in values.items()
                                                    if n != "runner"), flush=True)
-        block = pairs + statistic_rows(pairs)
-        if workload == "sweep":
-            # fractions of workers x wall time, per pair (warm-up excluded, like the timings)
-            for index, name in ((2, "runner_overhead_fraction"), (1, "idle_tail_fraction")):
-                split_rows = [{**dict.fromkeys(MEASURED), "workload": workload, "measure": name, "row": i + 1,
-                               "runner": split[index]} for i, split in enumerate(overheads)]
-                block += split_rows + statistic_rows(split_rows)
-            median = [statistics.median(split[i] for split in overheads) for i in range(3)]
-            print(f"   workers' time: {median[0]:.1%} in trials, {median[1]:.1%} idle at the end (no trial "
-                  f"left), {median[2]:.1%} runner overhead (start, data, planning, writing) (medians)", flush=True)
-        rows += [formatted(r, {**provenance, "setup": setup}) for r in block]
-    work.cleanup()
+        return pairs
+
+
+def main():
+    a = arguments()
+    a.out.mkdir(parents=True, exist_ok=True)
+    run_id = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    limit_args = ("--train-limit", str(a.train_limit)) if a.train_limit else ()
+    malloc_defaults = runner_malloc_settings()
+    # the runner's workers take these unless the environment sets them (a user's own values win)
+    malloc = {k: os.environ.get(k, v) for k, v in malloc_defaults.items()}
+    envs = {"runner": {**malloc, **os.environ}, "peer": dict(os.environ), "tuned_peer": {**os.environ, **malloc}}
+
+    with tempfile.TemporaryDirectory() as workdir:
+        epoch_trials = {}
+        for workload in EXPERIMENTS:
+            experiment = Path(workdir) / f"{workload}.yaml"
+            experiment.write_text(EXPERIMENTS[workload] % a.epochs)
+            epoch_trials[workload] = (experiment, plan(a.jar, experiment, limit_args)[0])
+        print("== OpenBLAS check: the tuned peer's results with and without " + ", ".join(OPENBLAS_PINS), flush=True)
+        check = openblas_check(Peer(True, envs["tuned_peer"], None), [t for _, t in epoch_trials.values()], a.threads)
+        print(f"   {check['outcome']}", flush=True)
+        if check["unset_for_tuned_peer"]:
+            envs["tuned_peer"] = {k: v for k, v in envs["tuned_peer"].items() if k not in OPENBLAS_PINS}
+        envs["parallel_peer"] = envs["tuned_peer"]
+        print("== provenance: runner build, libraries, CPU; matmul rate", flush=True)
+        provenance, machine = describe(a, run_id, a.jar, check, envs)
+        machine["runner"]["worker_malloc_settings"] = malloc_defaults
+        rate = matmul_rate(a.threads)
+        machine["matmul_gflops"] = round(rate / 1e9, 2)
+        machine["matmul_note"] = "1024x1024 fp32 matmul in the peer's torch, default environment: the FLOP floor's rate"
+        bench = Bench(a, workdir, Peer(False, envs["peer"], a.train_limit), Peer(True, envs["tuned_peer"], a.train_limit),
+                      rate)
+
+        rows = []
+        for workload in a.workloads:
+            overheads = []
+            if workload == "sweep":
+                sides, measure, floor, setup = bench.sweep_workload(plan(a.jar, SWEEP_EXPERIMENT, limit_args), overheads)
+            else:
+                sides, measure, floor, setup = bench.epoch_workload(*epoch_trials[workload])
+            pairs = bench.rounds(workload, sides, measure, floor)
+            block = pairs + statistic_rows(pairs)
+            if workload == "sweep":
+                overheads = overheads[-a.pairs:]  # the warm-up's excluded, like its timings
+                # fractions of workers x wall time, per round
+                for index, name in ((2, "runner_overhead_fraction"), (1, "idle_tail_fraction")):
+                    split_rows = [{**dict.fromkeys(MEASURED), "workload": workload, "measure": name, "row": i + 1,
+                                   "runner": split[index]} for i, split in enumerate(overheads)]
+                    block += split_rows + statistic_rows(split_rows)
+                median = [statistics.median(split[i] for split in overheads) for i in range(3)]
+                print(f"   workers' time: {median[0]:.1%} in trials, {median[1]:.1%} idle at the end (no trial "
+                      f"left), {median[2]:.1%} runner overhead (start, data, planning, writing) (medians)", flush=True)
+            rows += [formatted(r, {**provenance, "setup": setup}) for r in block]
 
     kept = []  # rows of workloads not measured this time stay as they were (with their own provenance)
-    if (out / "bench.csv").exists():
-        with open(out / "bench.csv") as f:
+    if (a.out / "bench.csv").exists():
+        with open(a.out / "bench.csv") as f:
             reader = csv.DictReader(f)
             if reader.fieldnames == HEADER:
-                kept = [r for r in reader if r["workload"] not in workloads]
+                kept = [r for r in reader if r["workload"] not in a.workloads]
             else:
-                print(f"   {out / 'bench.csv'} has an older layout: its rows are not kept", flush=True)
+                print(f"   {a.out / 'bench.csv'} has an older layout: its rows are not kept", flush=True)
     table = kept + rows
-    write_csv(out / "bench.csv", HEADER, table)
+    write_csv(a.out / "bench.csv", HEADER, table)
+    (a.out / "machine.json").write_text(json.dumps(machine, indent=2) + "\n")
     goal_rows = goals(table)
-    write_csv(out / "goals.csv", ["goal", "value", "comparison", "target", "met", "run_id", "runner_commit",
-                                   "runner_dirty", "source"], goal_rows)
+    write_csv(a.out / "goals.csv", ["goal", "value", "comparison", "target", "met", "run_id", "runner_commit",
+                                     "runner_dirty", "source"], goal_rows)
     print("== goals (medians per column; " + ("SMOKE: not a measurement" if a.smoke else f"run {run_id}") + ")")
     for g in goal_rows:
         print(f"   {g['goal']}: {g['value'] or '-'} {g['comparison']} {g['target']}: {g['met']}"
               + (f" (run {g['run_id']})" if g["run_id"] and g["run_id"] != run_id else ""))
-    print(f"wrote {out / 'bench.csv'}, {out / 'goals.csv'} and {out / 'machine.json'}")
+    print(f"wrote {a.out / 'bench.csv'}, {a.out / 'goals.csv'} and {a.out / 'machine.json'}")
 
 
 if __name__ == "__main__":
