@@ -663,7 +663,8 @@ def main():
                 kept = [r for r in reader if r["workload"] not in a.workloads]
             else:
                 print(f"   {a.out / 'bench.csv'} has an older layout: its rows are not kept", flush=True)
-    table = kept + rows
+    order = [*EXPERIMENTS, "sweep"]
+    table = sorted(kept + rows, key=lambda r: order.index(r["workload"]))  # stable: rounds, then statistics
     write_csv(a.out / "bench.csv", HEADER, table)
     (a.out / "machine.json").write_text(json.dumps(machine, indent=2) + "\n")
     goal_rows = goals(table)
