@@ -90,7 +90,9 @@ browser-check: $(JAR) fonts chromium
 	    $$copy/reference/report.html $(if $(SHOT),--screenshot $(abspath $(SHOT))); \
 	  rc=$$?; rm -rf $$copy; exit $$rc
 
-# Runner vs its PyTorch peer (bench/), alternating runs; writes results/bench/. Not a test: slow.
+# Runner vs its PyTorch peers (bench/: as the studies run it, tuned, parallel), alternating runs;
+# writes results/bench/ (bench.csv, goals.csv, machine.json). Not a test: slow (about 50 min, an
+# estimate; run it on an idle machine). BENCH_ARGS=--smoke checks the script in minutes.
 # Debian's python3-torch is the peer; libopenblas0 gives it an optimised BLAS instead of the reference one.
 BENCH_ARGS ?=
 bench: $(JAR) dataset

@@ -7,10 +7,15 @@ training pass plus evaluation of the validation and test sets, at batch 1000 lik
 example (study E's model 1) unless --eval-batch says otherwise (the runner sizes its inference
 batches per network: `plan --json`'s eval_batch). Written the way a careful hand-written study
 script is: data as tensors in memory, one randperm per epoch, no DataLoader workers.
+--channels-last runs a CNN channels-last (model and input batches), as the runner does on the CPU.
+--threads sets PyTorch's threads and OpenBLAS's own pool (which torch.set_num_threads leaves at
+the core count), so a one-thread peer is one thread, as a runner worker with --threads 1 is.
 
-Prints one JSON line per epoch: {"epoch", "seconds", "train_loss", "test_acc"}.
+Prints a header line {"params", "threads", "torch", "openblas", ...}, then one JSON line per
+epoch: {"epoch", "seconds", "train_loss", "val_loss", "val_acc", "test_loss", "test_acc"}.
 """
 import argparse
+import ctypes
 import gzip
 import json
 import struct
@@ -36,10 +41,11 @@ def read_idx(path):
     return torch.frombuffer(bytearray(data[4 + 4 * dims:]), dtype=torch.uint8).reshape(shape)
 
 
-def load(data_dir, val_fraction=0.1, split_seed=42):
+def load(data_dir, train_limit=None, val_fraction=0.1, split_seed=42):
+    """train_limit: the first N training images only (smoke runs), split as the runner's --train-limit."""
     d = {k: read_idx(Path(data_dir) / v) for k, v in FILES.items()}
-    x = d["train_images"].float().div_(255).unsqueeze(1)
-    y = d["train_labels"].long()
+    x = d["train_images"][:train_limit].float().div_(255).unsqueeze(1)
+    y = d["train_labels"][:train_limit].long()
     order = torch.randperm(len(y), generator=torch.Generator().manual_seed(split_seed))
     n_val = int(round(len(y) * val_fraction))
     val, train = order[:n_val], order[n_val:]
@@ -63,12 +69,33 @@ def cnn(channels, dropout):
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(dropout), nn.Linear(c_in, 10))
 
 
-def evaluate(model, loss_fn, x, y, batch):
+def nhwc(batch):
+    """A one-channel NCHW batch seen channels-last: the same memory with NHWC strides (no copy).
+    With one channel both layouts are one memory order, and .contiguous(memory_format=...) keeps
+    the NCHW strides, so PyTorch would not pick channels-last kernels from the input alone."""
+    n, c, h, w = batch.shape
+    if c != 1 or not batch.is_contiguous():
+        return batch.contiguous(memory_format=torch.channels_last)
+    return batch.as_strided(batch.shape, (c * h * w, 1, w * c, c))
+
+
+def openblas():
+    """The OpenBLAS behind PyTorch's BLAS (Debian's python3-torch calls libblas.so.3), or None."""
+    try:
+        lib = ctypes.CDLL("libblas.so.3")
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        lib.openblas_get_config.restype = ctypes.c_char_p
+        return lib
+    except (OSError, AttributeError):
+        return None
+
+
+def evaluate(model, loss_fn, x, y, batch, layout):
     model.eval()
     correct, loss_sum = 0, 0.0
     with torch.no_grad():
         for s in range(0, len(y), batch):
-            logits = model(x[s:s + batch])
+            logits = model(layout(x[s:s + batch]))
             loss_sum += loss_fn(logits, y[s:s + batch]).item() * len(logits)
             correct += (logits.argmax(1) == y[s:s + batch]).sum().item()
     return loss_sum / len(y), correct / len(y)
@@ -83,19 +110,34 @@ def main():
     p.add_argument("--lr", type=float, default=0.001)
     p.add_argument("--dropout", type=float, default=0.2)
     p.add_argument("--eval-batch", type=int, default=1000, help="images per inference batch")
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=2, help="PyTorch's and OpenBLAS's threads")
+    p.add_argument("--channels-last", action="store_true", help="CNN: model and inputs channels-last")
+    p.add_argument("--train-limit", type=int, help="the first N training images only (smoke runs)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    blas = openblas()
+    if blas is not None:
+        blas.openblas_set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     widths = [int(w) for w in a.widths.split(",")]
     model = fcn(widths, a.dropout) if a.arch == "fcn" else cnn(widths, a.dropout)
+    channels_last = a.channels_last and a.arch == "cnn"
+    layout = nhwc if channels_last else (lambda batch: batch)
+    if channels_last:
+        model = model.to(memory_format=torch.channels_last)
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    (tx, ty), (vx, vy), (sx, sy) = load(a.data)
+    (tx, ty), (vx, vy), (sx, sy) = load(a.data, a.train_limit)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     loss_fn = nn.CrossEntropyLoss()
-    print(json.dumps({"params": params, "threads": torch.get_num_threads(), "torch": torch.__version__}), flush=True)
+    print(json.dumps({
+        "params": params, "threads": torch.get_num_threads(), "torch": torch.__version__,
+        "openblas": None if blas is None else blas.openblas_get_config().decode(),
+        "openblas_core": None if blas is None else blas.openblas_get_corename().decode(),
+        "openblas_threads": None if blas is None else blas.openblas_get_num_threads(),
+        "channels_last": channels_last, "eval_batch": a.eval_batch,
+        "train_images": len(ty), "val_images": len(vy), "test_images": len(sy)}), flush=True)
     for epoch in range(1, a.epochs + 1):
         start = time.perf_counter()
         model.train()
@@ -107,15 +149,17 @@ def main():
             if len(yb) < 2:
                 break
             opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model(xb), yb)
+            loss = loss_fn(model(layout(xb)), yb)
             loss.backward()
             opt.step()
             loss_sum += loss.detach() * len(yb)
-        evaluate(model, loss_fn, vx, vy, a.eval_batch)
-        _, test_acc = evaluate(model, loss_fn, sx, sy, a.eval_batch)
+        val_loss, val_acc = evaluate(model, loss_fn, vx, vy, a.eval_batch, layout)
+        test_loss, test_acc = evaluate(model, loss_fn, sx, sy, a.eval_batch, layout)
         seconds = time.perf_counter() - start
         print(json.dumps({"epoch": epoch, "seconds": round(seconds, 3),
-                          "train_loss": round(loss_sum.item() / len(ty), 6), "test_acc": test_acc}), flush=True)
+                          "train_loss": round(loss_sum.item() / len(ty), 6),
+                          "val_loss": round(val_loss, 6), "val_acc": val_acc,
+                          "test_loss": round(test_loss, 6), "test_acc": test_acc}), flush=True)
 
 
 if __name__ == "__main__":
