@@ -2,7 +2,7 @@
 """`make asha-saving`: what ASHA saves on a fixed set of configurations.
 
 Runs experiments/asha-saving-full.yaml (27 configurations, every one to 27 epochs) and
-experiments/asha-saving.yaml (the same ones under ASHA, rungs 3, 9, 27, reduction 3), both with
+experiments/asha-saving.yaml (the same ones under ASHA, rungs 1, 3, 9, 27, reduction 3), both with
 the same --train-limit and workers, each into a fresh results directory, and measures each sweep's
 CPU time (user + system of the sweep and its worker JVMs, from the kernel's accounting of waited-for
 children: unlike wall time it does not grow when something else shares the cores) and wall time.
@@ -36,10 +36,12 @@ def sweep(jar, experiment, results, train_limit, workers):
 
 
 def best(results):
-    """Best validation accuracy over every trial's epochs, its trial and the epochs trained in all."""
-    top, top_trial, top_test, epochs = -1.0, None, None, 0
+    """Best validation accuracy over every trial's epochs, its trial, the epochs trained in all and the
+    trials' training time x threads (training alone: no JVM start, no report)."""
+    top, top_trial, top_test, epochs, training = -1.0, None, None, 0, 0.0
     for trial_json in sorted((results / "trials").glob("*/trial.json")):
         trial = json.loads(trial_json.read_text())
+        training += trial["training_time_s"] * trial["provenance"]["intra_op_threads"]
         with open(trial_json.parent / "epochs.csv", newline="") as f:
             rows = list(csv.DictReader(f))
         epochs += len(rows)
@@ -48,7 +50,7 @@ def best(results):
                 top, top_trial, top_test = float(row["val_acc"]), trial, float(row["test_acc"])
     config = top_trial["config"]
     label = f"lr {config['lr']} dropout {config['dropout']} batch {config['batch_size']}"
-    return top, label, top_test, epochs
+    return top, label, top_test, epochs, training
 
 
 def main():
@@ -64,9 +66,9 @@ def main():
     for name, experiment in (("all to the end", "asha-saving-full.yaml"), ("ASHA", "asha-saving.yaml")):
         results = args.out / experiment.removesuffix(".yaml")
         cpu, wall = sweep(args.jar, ROOT / "experiments" / experiment, results, args.train_limit, args.workers)
-        val, label, test, epochs = best(results)
+        val, label, test, epochs, training = best(results)
         rows.append({"run": name, "experiment": f"experiments/{experiment}", "cpu_s": round(cpu, 1),
-                     "wall_s": round(wall, 1), "epochs_trained": epochs, "best_val_acc": val,
+                     "wall_s": round(wall, 1), "training_thread_s": round(training, 1), "epochs_trained": epochs, "best_val_acc": val,
                      "best_configuration": label, "its_test_acc": test, "train_limit": args.train_limit,
                      "workers": args.workers, "build": commit})
         print(f"{name}: {cpu:.1f} s CPU, {wall:.1f} s wall, {epochs} epochs; best val_acc {val:.4f} ({label})",

@@ -182,12 +182,12 @@ final class SweepCommand implements Callable<Integer> {
                 DecompressedCache.standardDir(System.getenv(), System.getProperty("user.home")));
         AtomicInteger slotNumbers = new AtomicInteger(); // slots are made one after another: worker i gets GPU i mod n
         Sweep sweep = new Sweep(System.out, slots == 0
-                ? (p, store, progress, slotsForPlan) -> new InProcessRunner(spec.name(), p.trials().size(), store,
+                ? (p, store, progress, slotsForPlan) -> new InProcessRunner(spec.name(), labelSize(p), store,
                         System.out, device, () -> FashionMnist.load(dataDir.get(), true),
                         progress == null ? List.of() : List.of(progress))
                 : (p, store, progress, slotsForPlan) -> new WorkerRunner(
                         workerCommand(dataDir.get(), dir, slotsForPlan), classArchive, store, spec.name(),
-                        p.trials().size(), System.out, progress,
+                        labelSize(p), System.out, progress,
                         gpus.none() ? Map.of() : gpus.environmentFor(slotNumbers.getAndIncrement())),
                 new ReportingSweepListener(System.out, reference));
         new TrialStore(dir).requireWritable();
@@ -218,6 +218,19 @@ final class SweepCommand implements Callable<Integer> {
             return Main.EXIT_INCOMPLETE;
         }
         return 0;
+    }
+
+    /**
+     * N of the "[k/N]" trial labels: the plan's size, or for a search whose plan lists only its
+     * first configurations, every configuration's trials (seeds x folds each).
+     */
+    private static int labelSize(Plan plan) {
+        SearchSpec search = plan.spec().search();
+        int listed = search.startupTrials();
+        if (!search.searches() || listed == 0 || plan.trials().isEmpty()) {
+            return plan.trials().size();
+        }
+        return Math.max(plan.trials().size(), search.trials() * Math.max(1, plan.trials().size() / listed));
     }
 
     /**

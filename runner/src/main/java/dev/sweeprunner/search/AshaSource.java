@@ -92,7 +92,7 @@ public final class AshaSource implements TrialSource {
     public static AshaSource search(Search search, SearchSpec settings, TrialStore store, int batch,
             PrintStream out) {
         Proposer proposer = settings.strategy() == SearchSpec.Strategy.TPE
-                ? tpe(search, Math.max(1, batch))
+                ? tpe(search, Math.max(1, batch), out)
                 : (n, losses) -> Optional.of(search.trials(search.random(n)));
         return new AshaSource(settings, settings.trials(), proposer, store, out, search.describe());
     }
@@ -102,7 +102,7 @@ public final class AshaSource implements TrialSource {
      * 0..k-batch (the rung every configuration reaches; a pure function of the records, whatever
      * the promotions), with the batch-1 before it as pending (constant liar).
      */
-    private static Proposer tpe(Search search, int batch) {
+    private static Proposer tpe(Search search, int batch, PrintStream out) {
         List<Suggestion> suggestions = new ArrayList<>();
         return (number, losses) -> {
             List<Search.Scored> finished = new ArrayList<>();
@@ -121,6 +121,10 @@ public final class AshaSource implements TrialSource {
             }
             Suggestion suggestion = search.next(number, finished, pending);
             suggestions.add(suggestion);
+            if (number >= search.settings().nStartup()) {
+                out.printf("TPE proposes configuration %d of %d from the first rung: %s%n", number + 1,
+                        search.settings().trials(), TpeSource.describe(suggestion));
+            }
             return Optional.of(search.trials(suggestion));
         };
     }

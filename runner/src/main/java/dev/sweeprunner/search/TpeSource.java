@@ -165,7 +165,7 @@ public final class TpeSource implements TrialSource {
         }
     }
 
-    private static String describe(Suggestion suggestion) {
+    static String describe(Suggestion suggestion) {
         List<String> parts = new ArrayList<>();
         suggestion.values().forEach((field, value) -> parts.add(field.key() + " " + plain(value)));
         return String.join(", ", parts);

@@ -193,6 +193,32 @@ public class AshaSourceTest {
         }
     }
 
+    /** TPE under ASHA: 12 configurations, 4 at random, then proposed from the first rung's values. */
+    private static AshaSource tpe(Path results, PrintStream out) {
+        ExperimentSpec spec = SearchTest.spec("tpe", 12, 5, "  n_startup: 4\n"
+                + "  scheduler: {asha: {min_epochs: 1, reduction: 3, max_epochs: 9}}\n"
+                + "defaults:\n  lr: {uniform: [0.1, 0.9]}\n  seed: [1, 2]\n"
+                + "grid:\n  - arch: fcn\n    budget: 20000\n");
+        return AshaSource.search(new Search(spec, PlanOverrides.NONE), spec.search(), new TrialStore(results), 1, out);
+    }
+
+    @Test
+    void aTpeSearchUnderAshaKilledAndStartedAgainProposesAndEndsTheSame() throws InterruptedException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Path whole = dir.resolve("whole");
+        List<String> log = sweep(tpe(whole, new PrintStream(bytes, true, StandardCharsets.UTF_8)), new TrialStore(whole),
+                Integer.MAX_VALUE, BY_LR);
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("TPE proposes configuration 5 of 12"), log.toString());
+        assertEquals(24, new TrialStore(whole).readAll().size(), "12 configurations x 2 seeds");
+        for (int killedAfter : new int[] {5, 17}) {
+            Path resumed = dir.resolve("resumed" + killedAfter);
+            PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+            sweep(tpe(resumed, quiet), new TrialStore(resumed), killedAfter, BY_LR);
+            sweep(tpe(resumed, quiet), new TrialStore(resumed), Integer.MAX_VALUE, BY_LR);
+            assertEquals(ends(whole), ends(resumed), "killed after " + killedAfter + " assignments");
+        }
+    }
+
     @Test
     void raisingMaxEpochsContinuesTheSameTrials() throws InterruptedException {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
