@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sweeprunner.search.Search;
+import dev.sweeprunner.spec.ExperimentSpec;
 import dev.sweeprunner.spec.SpecParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -50,8 +54,24 @@ class ReferenceTrialIdsTest {
         Path experiment = repo("experiments").resolve(dir.getFileName() + ".yaml");
         assertEquals(Files.readString(dir.resolve("experiment.yaml")), Files.readString(experiment),
                 dir + "/experiment.yaml is " + experiment);
-        Map<String, Trial> planned = Planner.plan(SpecParser.parse(experiment), PlanOverrides.NONE).trials().stream()
+        ExperimentSpec spec = SpecParser.parse(experiment);
+        // a search plans its first configurations; the others were proposed from results, and each
+        // record's resolved config must still give its id, hash and network (as a worker rebuilds it)
+        Map<String, Trial> planned = Search.plan(spec, PlanOverrides.NONE).trials().stream()
                 .collect(Collectors.toMap(Trial::id, Function.identity()));
+        if (spec.search().searches()) {
+            Set<String> recordedIds = new HashSet<>();
+            try (Stream<Path> trialDirs = Files.list(dir.resolve("trials"))) {
+                for (Path trialDir : trialDirs.toList()) {
+                    JsonNode record = JSON.readTree(trialDir.resolve("trial.json").toFile());
+                    Trial rebuilt = Planner.trial(record.get("plan_index").asInt(),
+                            CanonicalJson.decode(JSON.writeValueAsString(record.get("config"))));
+                    recordedIds.add(rebuilt.id());
+                    planned.putIfAbsent(rebuilt.id(), rebuilt);
+                }
+            }
+            assertTrue(recordedIds.containsAll(planned.keySet()), dir + ": the search's first configurations were run");
+        }
         List<String> ids = new ArrayList<>();
         try (CSVParser csv = CSVParser.parse(dir.resolve("trials.csv"), java.nio.charset.StandardCharsets.UTF_8,
                 CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build())) {
