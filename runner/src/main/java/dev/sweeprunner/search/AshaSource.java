@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -311,7 +310,6 @@ public final class AshaSource implements TrialSource {
         boolean allAt(int rung) {
             return progress.stream().allMatch(p -> p.epochs() >= rung);
         }
-
     }
 
     /**
