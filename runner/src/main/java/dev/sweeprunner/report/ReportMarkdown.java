@@ -237,16 +237,7 @@ final class ReportMarkdown {
     /** The best-so-far table of report.md and report.html. */
     static Table searchTable(SearchProgress search) {
         String unit = accuracy(search) ? " (val acc %)" : " (val loss)";
-        Table.Builder table = new Table.Builder().number("#");
-        for (String key : search.varying()) {
-            boolean numeric = search.configurations().stream().map(c -> c.setting(key)).filter(v -> !v.isEmpty())
-                    .allMatch(Tables::isNumber);
-            if (numeric) {
-                table.number(key);
-            } else {
-                table.text(key);
-            }
-        }
+        Table.Builder table = Tables.settingColumns(new Table.Builder().number("#"), search);
         table.text("network").number("objective" + unit).number("best so far").number("time (s)")
                 .number("CPU (s, est.)").number("epochs").text("status");
         for (SearchProgress.Configuration c : search.configurations()) {

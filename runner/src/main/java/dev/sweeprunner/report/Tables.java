@@ -107,13 +107,8 @@ public final class Tables {
         return table.build();
     }
 
-    /**
-     * search.csv: one row per configuration of a search, in the order the search proposed them:
-     * the settings that vary between configurations, the objective, the best so far, the time spent
-     * up to it (wall and estimated CPU), and where it stopped (epochs every trial reached, status).
-     */
-    public static Table search(SearchProgress search) {
-        Table.Builder table = new Table.Builder().number("configuration");
+    /** A column per setting that varies over a search's configurations: numeric when every value is a number. */
+    static Table.Builder settingColumns(Table.Builder table, SearchProgress search) {
         for (String key : search.varying()) {
             boolean numeric = search.configurations().stream().map(c -> c.setting(key)).filter(v -> !v.isEmpty())
                     .allMatch(Tables::isNumber);
@@ -123,6 +118,16 @@ public final class Tables {
                 table.text(key);
             }
         }
+        return table;
+    }
+
+    /**
+     * search.csv: one row per configuration of a search, in the order the search proposed them:
+     * the settings that vary between configurations, the objective, the best so far, the time spent
+     * up to it (wall and estimated CPU), and where it stopped (epochs every trial reached, status).
+     */
+    public static Table search(SearchProgress search) {
+        Table.Builder table = settingColumns(new Table.Builder().number("configuration"), search);
         table.text("network").number("params").number("n").number("objective").number("best_so_far")
                 .number("training_time_s").number("cumulative_training_time_s").number("cumulative_cpu_s_est")
                 .number("epochs_reached").text("status").number("test_acc").text("trial_ids");
