@@ -159,7 +159,7 @@ public final class Planner {
     }
 
     /**
-     * Under an ASHA scheduler every trial is planned to max_epochs (--epochs caps it) and marked as
+     * Under an ASHA scheduler every trial is planned to max_epochs (--epochs replaces it) and marked as
      * scheduled, which leaves its length out of its id: the scheduler decides how far it trains.
      */
     static TrialConfig scheduled(TrialConfig config, SearchSpec search) {

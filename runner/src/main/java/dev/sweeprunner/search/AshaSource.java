@@ -2,6 +2,7 @@ package dev.sweeprunner.search;
 
 import dev.sweeprunner.plan.Plan;
 import dev.sweeprunner.plan.Trial;
+import dev.sweeprunner.records.DamagedRecord;
 import dev.sweeprunner.records.EpochRecord;
 import dev.sweeprunner.records.TrialRecord;
 import dev.sweeprunner.records.TrialStatus;
@@ -62,6 +63,8 @@ public final class AshaSource implements TrialSource {
     private final Map<Integer, Integer> promotedTo = new HashMap<>();
     /** Handed out by this sweep and not ended yet. */
     private final Set<String> running = new HashSet<>();
+    /** The last epoch each trial was handed out to, for telling a stint that ran from one that did not. */
+    private final Map<String, Integer> assigned = new HashMap<>();
     private final Map<String, Long> elsewhereUntil = new HashMap<>();
     private boolean stopped;
     private boolean summarised;
@@ -181,9 +184,9 @@ public final class AshaSource implements TrialSource {
         running.remove(trial.id());
         if (!stopped) {
             Progress progress = progress(trial);
-            if (progress.status().isEmpty() || progress.status().get() == TrialStatus.RUNNING
-                    || progress.status().get() == TrialStatus.INTERRUPTED) {
-                // not run here (another sweep holds it) or cut off: offered again later
+            if (!progress.terminal() && progress.epochs() < assigned.getOrDefault(trial.id(), 0)) {
+                // not run here (another sweep holds it, whatever its record says yet) or cut off:
+                // offered again later, not at once (a claim held elsewhere would spin)
                 elsewhereUntil.put(trial.id(), System.currentTimeMillis() + RETRY_ELSEWHERE_MILLIS);
             }
         }
@@ -205,9 +208,10 @@ public final class AshaSource implements TrialSource {
             for (int i = 0; i < s.trials().size(); i++) {
                 Trial trial = s.trials().get(i);
                 Progress p = s.progress().get(i);
-                if (!p.terminal() && p.epochs() < target && !running.contains(trial.id())
+                if (!s.failed() && !p.terminal() && p.epochs() < target && !running.contains(trial.id())
                         && !elsewhereUntil.containsKey(trial.id())) {
                     running.add(trial.id());
+                    assigned.put(trial.id(), target);
                     return Optional.of(new Assignment(trial, target));
                 }
             }
@@ -276,7 +280,14 @@ public final class AshaSource implements TrialSource {
         if (record.isEmpty()) {
             return new Progress(0, Optional.empty(), false, false, new double[0]);
         }
-        List<EpochRecord> rows = store.readEpochs(trial.id());
+        List<EpochRecord> rows;
+        try {
+            rows = store.readEpochs(trial.id());
+        } catch (DamagedRecord e) {
+            // a torn read of a trial being written, or a row cut by a kill: no progress to count;
+            // when it runs again the sweep names the damage and moves the file aside first
+            return new Progress(0, Optional.of(record.get().status()), false, false, new double[0]);
+        }
         double[] best = new double[rows.size()];
         double sofar = Double.NaN;
         for (int i = 0; i < rows.size(); i++) {
@@ -307,19 +318,39 @@ public final class AshaSource implements TrialSource {
             return failed() || progress.stream().allMatch(Progress::terminal);
         }
 
+        /** Every trial has trained to the rung, or ended for good on its way (early stopping). */
         boolean allAt(int rung) {
-            return progress.stream().allMatch(p -> p.epochs() >= rung);
+            return progress.stream().allMatch(p -> p.terminal() || p.epochs() >= rung);
         }
     }
 
     /**
-     * The rung a configuration's trials are training to: the one this sweep promoted it to, or the
-     * lowest rung at or above its furthest trial (a sweep cut off mid-stint goes on to that rung),
-     * the first rung for a new configuration.
+     * The rung a configuration's trials are training to: the one this sweep promoted it to, or
+     * where its furthest trial is: a paused trial (pruned, or completed at a smaller max_epochs)
+     * at the highest rung it has passed, waiting for a decision there; one cut off mid-stint on its
+     * way to the next rung; the first rung for a new configuration.
      */
     private int target(Standing s) {
-        int furthest = s.progress().stream().filter(p -> !p.terminal()).mapToInt(Progress::epochs).max().orElse(0);
-        return Math.max(s.promotedTo(), heading(furthest));
+        int level = 0;
+        for (Progress p : s.progress()) {
+            if (!p.terminal()) {
+                boolean paused = p.status().filter(t -> t == TrialStatus.PRUNED || t == TrialStatus.COMPLETED)
+                        .isPresent();
+                level = Math.max(level, paused ? passed(p.epochs()) : heading(p.epochs()));
+            }
+        }
+        return Math.max(s.promotedTo(), level == 0 ? heading(0) : level);
+    }
+
+    /** The highest rung at or below {@code epochs} (the first rung if none: a ladder that changed). */
+    private int passed(int epochs) {
+        int passed = rungs.get(0);
+        for (int r : rungs) {
+            if (r <= epochs) {
+                passed = r;
+            }
+        }
+        return passed;
     }
 
     /** The lowest rung at or above {@code epochs} (the first rung for none). */
@@ -336,14 +367,16 @@ public final class AshaSource implements TrialSource {
         double[] values = new double[s.progress().size()];
         for (int i = 0; i < values.length; i++) {
             Progress p = s.progress().get(i);
-            if (p.epochs() >= rung && !p.failed()) {
+            if (p.epochs() >= rung) { // what it had at the rung stands, whatever happened after
                 values[i] = p.bestUpTo()[rung - 1];
             } else if (p.terminal() && rung <= heading(Math.max(1, p.epochs()))) {
                 values[i] = p.failed() || p.epochs() == 0 ? Double.NaN : p.bestUpTo()[p.epochs() - 1];
             } else {
                 return Optional.empty();
             }
-            if (Double.isNaN(values[i])) {
+        }
+        for (double v : values) {
+            if (Double.isNaN(v)) { // only once every trial has a value: the answer must not depend on trial order
                 return Optional.of(Double.POSITIVE_INFINITY);
             }
         }

@@ -82,7 +82,7 @@ public record SearchSpec(Strategy strategy, int trials, long seed, Objective obj
             return List.copyOf(rungs);
         }
 
-        /** The same ladder up to {@code epochs} (a command line's --epochs caps max_epochs). */
+        /** The same ladder up to {@code epochs} (a command line's --epochs replaces max_epochs). */
         public Asha withMaxEpochs(int epochs) {
             return new Asha(Math.min(minEpochs, epochs), reduction, epochs, location);
         }
@@ -118,7 +118,7 @@ public record SearchSpec(Strategy strategy, int trials, long seed, Objective obj
                 DEFAULT_N_CANDIDATES, Optional.empty(), location);
     }
 
-    /** The ladder with --epochs as its top (a quick look at an ASHA search), or as written. */
+    /** The ladder with --epochs as its top (e.g. a quick look at an ASHA search), or as written. */
     public SearchSpec withMaxEpochs(Integer epochs) {
         return epochs == null || asha.isEmpty() ? this : new SearchSpec(strategy, trials, seed, objective, gamma,
                 nStartup, nCandidates, asha.map(a -> a.withMaxEpochs(epochs)), location);

@@ -99,6 +99,9 @@ public final class WorkerRunner implements TrialRunner {
         if (stopping) {
             return TrialStatus.INTERRUPTED;
         }
+        // what the trial's record said before this run: a worker that dies before writing its own
+        // must not pass that record's status (a paused trial's "pruned") off as this run's end
+        Optional<TrialRecord> before = store.read(trial.id());
         currentLog = store.trialDir(trial.id()).resolve(WORKER_LOG);
         truncate(currentLog);
         if (progress != null) {
@@ -110,7 +113,7 @@ public final class WorkerRunner implements TrialRunner {
                 process = null;
             }
             if (process == null && !start()) {
-                return recordDeath(trial, "the worker JVM exited before it was ready");
+                return recordDeath(trial, before, "the worker JVM exited before it was ready");
             }
             requests.write(WorkerProtocol.run(trial, lastEpoch) + "\n");
             requests.flush();
@@ -123,9 +126,9 @@ public final class WorkerRunner implements TrialRunner {
                     return message.status();
                 }
             }
-            return recordDeath(trial, "the worker JVM died");
+            return recordDeath(trial, before, "the worker JVM died");
         } catch (IOException e) {
-            return recordDeath(trial, "lost the worker JVM (" + e.getMessage() + ")");
+            return recordDeath(trial, before, "lost the worker JVM (" + e.getMessage() + ")");
         } finally {
             if (progress != null) {
                 progress.onTrialEnd(trial, 0, 0, null);
@@ -215,7 +218,7 @@ public final class WorkerRunner implements TrialRunner {
      * it to stop), keeping the epoch rows already on disk. Its records, if the worker wrote them in
      * time, win.
      */
-    private TrialStatus recordDeath(Trial trial, String what) {
+    private TrialStatus recordDeath(Trial trial, Optional<TrialRecord> before, String what) {
         int exit = awaitExit();
         if (stderrPump != null) {
             try {
@@ -226,7 +229,7 @@ public final class WorkerRunner implements TrialRunner {
         }
         process = null;
         Optional<TrialRecord> written = store.read(trial.id());
-        if (written.isPresent() && written.get().status() != TrialStatus.RUNNING) {
+        if (written.isPresent() && written.get().status() != TrialStatus.RUNNING && !written.equals(before)) {
             return written.get().status();
         }
         TrialStatus status = stopping ? TrialStatus.INTERRUPTED : TrialStatus.FAILED;

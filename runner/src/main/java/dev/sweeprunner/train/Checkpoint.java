@@ -56,18 +56,27 @@ public record Checkpoint(String trialId, String configHash, TrainingState state,
             int optimizerUpdates, boolean engineRandom, int intraOpThreads, LrScheduler.State schedule,
             EarlyStopping.State earlyStopping) {}
 
-    /** A trial's checkpoint, if usable; {@code problem} says why one that exists is not. */
-    public record Lookup(Optional<Checkpoint> checkpoint, Optional<String> problem) {
+    /**
+     * A trial's checkpoint, if usable; {@code problem} says why one that exists is not.
+     * {@code obsolete}: it belongs to this trial at another length and must go before training
+     * starts again (the record it is checked against is rewritten at the start, so a kill in the
+     * first epoch would otherwise make it look usable).
+     */
+    public record Lookup(Optional<Checkpoint> checkpoint, Optional<String> problem, boolean obsolete) {
         static Lookup none() {
-            return new Lookup(Optional.empty(), Optional.empty());
+            return new Lookup(Optional.empty(), Optional.empty(), false);
         }
 
         static Lookup unusable(String problem) {
-            return new Lookup(Optional.empty(), Optional.of(problem));
+            return new Lookup(Optional.empty(), Optional.of(problem), false);
+        }
+
+        static Lookup obsolete(String problem) {
+            return new Lookup(Optional.empty(), Optional.of(problem), true);
         }
 
         static Lookup found(Checkpoint checkpoint) {
-            return new Lookup(Optional.of(checkpoint), Optional.empty());
+            return new Lookup(Optional.of(checkpoint), Optional.empty(), false);
         }
     }
 
@@ -103,7 +112,7 @@ public record Checkpoint(String trialId, String configHash, TrainingState state,
         Optional<Object> plannedEpochs = store.read(trial.id()).map(r -> r.config().get(TrialField.EPOCHS.key()));
         if (trial.config().lrSchedule() == LrSchedule.COSINE && plannedEpochs.isPresent()
                 && ((Number) plannedEpochs.get()).intValue() != trial.config().epochs()) {
-            return Lookup.unusable("its cosine schedule was planned over " + plannedEpochs.get() + " epochs, not "
+            return Lookup.obsolete("its cosine schedule was planned over " + plannedEpochs.get() + " epochs, not "
                     + trial.config().epochs());
         }
         return Lookup.found(checkpoint);

@@ -87,6 +87,9 @@ public final class InProcessRunner implements TrialRunner {
      */
     private Optional<Checkpoint> resumable(Trial trial) {
         Checkpoint.Lookup lookup = Checkpoint.find(store, trial);
+        if (lookup.obsolete()) {
+            store.deleteCheckpoint(trial.id());
+        }
         if (lookup.checkpoint().isEmpty()) {
             lookup.problem().ifPresent(problem -> out.printf("  %s starts from epoch 1: %s%n", trial.id(), problem));
             return Optional.empty();

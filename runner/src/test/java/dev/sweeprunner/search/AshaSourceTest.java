@@ -60,7 +60,15 @@ public class AshaSourceTest {
     }
 
     /** Trains (stands in for) one assignment: rows up to its last epoch, then pruned or completed. */
+    /** Where a stand-in trial ends for good before its last epoch: after {@code epoch}, with {@code status}. */
+    record Ending(int epoch, TrialStatus status) {}
+
     static void train(TrialStore store, TrialSource.Assignment work, ToDoubleBiFunction<Trial, Integer> acc) {
+        train(store, work, acc, t -> null);
+    }
+
+    static void train(TrialStore store, TrialSource.Assignment work, ToDoubleBiFunction<Trial, Integer> acc,
+            java.util.function.Function<Trial, Ending> ending) {
         Trial trial = work.trial();
         List<EpochRecord> rows = new ArrayList<>(store.read(trial.id()).isPresent() ? store.readEpochs(trial.id())
                 : List.of());
@@ -69,7 +77,11 @@ public class AshaSourceTest {
                 rows.size(), 0.0, "", null, null, new Provenance("0", "", false, "", "", "PyTorch", "cpu", 1, "", "",
                         "", "", 1), null);
         store.write(running);
+        Ending end = ending.apply(trial);
         int last = Math.min(work.lastEpoch(), trial.config().epochs());
+        if (end != null) {
+            last = Math.min(last, end.epoch());
+        }
         for (int epoch = rows.size() + 1; epoch <= last; epoch++) {
             double a = acc.applyAsDouble(trial, epoch);
             rows.add(new EpochRecord(trial.id(), epoch, 0.5, a, 1 - a, a, 1 - a, a, 1e-3, 1, epoch));
@@ -77,17 +89,23 @@ public class AshaSourceTest {
         try (TrialStore.EpochWriter epochs = store.openEpochs(running)) {
             rows.forEach(epochs::append);
         }
-        TrialStatus status = last < trial.config().epochs() ? TrialStatus.PRUNED : TrialStatus.COMPLETED;
+        TrialStatus status = end != null && last == end.epoch() ? end.status()
+                : last < trial.config().epochs() ? TrialStatus.PRUNED : TrialStatus.COMPLETED;
         store.write(running.finished(status, rows.size(), 1.0 * rows.size(), "", null));
     }
 
     /** Runs the scheduler with one slot until it is done or {@code limit} assignments were handed out. */
     static List<String> sweep(AshaSource source, TrialStore store, int limit, ToDoubleBiFunction<Trial, Integer> acc)
             throws InterruptedException {
+        return sweep(source, store, limit, acc, t -> null);
+    }
+
+    static List<String> sweep(AshaSource source, TrialStore store, int limit, ToDoubleBiFunction<Trial, Integer> acc,
+            java.util.function.Function<Trial, Ending> ending) throws InterruptedException {
         List<String> log = new ArrayList<>();
         TrialSource.Assignment work;
         while (log.size() < limit && (work = source.next()) != null) {
-            train(store, work, acc);
+            train(store, work, acc, ending);
             source.ended(work.trial());
             log.add(work.trial().config().lr() + "->" + work.lastEpoch());
         }
@@ -177,6 +195,45 @@ public class AshaSourceTest {
         assertEquals("completed 2", ends.get(promoted + " seed 1"), ends.toString());
         assertEquals("completed 2", ends.get(promoted + " seed 2"), ends.toString());
         assertEquals("pruned 1", ends.get(other + " seed 1"), ends.toString());
+    }
+
+    /**
+     * Three configurations, two seeds, reduction 3, rungs 1 and 3: the best (lr 0.3) goes on at
+     * epoch 1. A seed that ends for good on its way (early stopping after epoch 2) does not keep its
+     * configuration from the rung it was heading to; one that diverges after a rung leaves the
+     * value it had there standing.
+     */
+    @Test
+    void seedsThatEndEarlyOrDivergeLaterKeepWhatTheyHadAtTheirRungs() throws InterruptedException {
+        ExperimentSpec spec = spec("{asha: {min_epochs: 1, reduction: 3, max_epochs: 9}}", """
+                defaults:
+                  seed: [1, 2]
+                grid:
+                  - arch: fcn
+                    budget: 20000
+                    lr: [0.1, 0.2, 0.3]
+                """);
+        // lr 0.3's seed 2 stops early after epoch 2 (on its way to rung 3)
+        sweep(grid(spec, dir, new PrintStream(new ByteArrayOutputStream())), new TrialStore(dir), Integer.MAX_VALUE,
+                BY_LR, t -> t.config().lr() == 0.3 && t.config().seed() == 2
+                        ? new Ending(2, TrialStatus.COMPLETED) : null);
+        Map<String, String> ends = ends(dir);
+        assertEquals("completed 2", ends.get("0.3 seed 2"), ends.toString());
+        assertEquals("pruned 3", ends.get("0.3 seed 1"), ends.toString());
+        // at rung 3 only lr 0.3 is there (n = 1, the top 0 go on): nothing runs past 3 epochs
+        assertEquals("pruned 1", ends.get("0.1 seed 1"), ends.toString());
+
+        Path diverging = dir.resolve("diverging");
+        // lr 0.3's seed 1 diverges after epoch 2: its rung-1 value stands, so the rung-1 ranking
+        // (and so which configuration went on) is the same when the records are read again
+        sweep(grid(spec, diverging, new PrintStream(new ByteArrayOutputStream())), new TrialStore(diverging),
+                Integer.MAX_VALUE, BY_LR, t -> t.config().lr() == 0.3 && t.config().seed() == 1
+                        ? new Ending(2, TrialStatus.DIVERGED) : null);
+        Map<String, String> first = ends(diverging);
+        assertEquals("diverged 2", first.get("0.3 seed 1"), first.toString());
+        sweep(grid(spec, diverging, new PrintStream(new ByteArrayOutputStream())), new TrialStore(diverging),
+                Integer.MAX_VALUE, BY_LR);
+        assertEquals(first, ends(diverging), "a restart promotes nothing new: lr 0.3 still ranks first at rung 1");
     }
 
     @Test
