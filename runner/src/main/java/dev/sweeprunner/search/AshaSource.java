@@ -150,8 +150,11 @@ public final class AshaSource implements TrialSource {
 
     @Override
     public synchronized Assignment next() throws InterruptedException {
+        // each trial's records are read once per pass: a promotion or a proposal changes what this
+        // source decides, not what is on disk, so the passes it triggers reuse what was read
+        Map<String, Progress> read = new HashMap<>();
         while (!stopped) {
-            List<Standing> standings = standings();
+            List<Standing> standings = standings(read);
             Optional<Assignment> work = continuing(standings);
             if (work.isPresent()) {
                 return work.get();
@@ -175,6 +178,7 @@ public final class AshaSource implements TrialSource {
                 return null;
             }
             wait(POLL_MILLIS);
+            read.clear(); // woken by a trial's end, or polling for other sweeps' records
         }
         return null;
     }
@@ -262,11 +266,11 @@ public final class AshaSource implements TrialSource {
         out.println("ASHA: " + standings.size() + " configuration(s): " + String.join(", ", parts));
     }
 
-    private List<Standing> standings() {
+    private List<Standing> standings(Map<String, Progress> read) {
         List<Standing> standings = new ArrayList<>();
         for (int n = 0; n < configurations.size(); n++) {
             List<Trial> trials = configurations.get(n);
-            standings.add(new Standing(n, trials, trials.stream().map(this::progress).toList(),
+            standings.add(new Standing(n, trials, trials.stream().map(t -> read.computeIfAbsent(t.id(), id -> progress(t))).toList(),
                     promotedTo.getOrDefault(n, 0)));
         }
         return standings;
