@@ -7,6 +7,7 @@ import dev.sweeprunner.spec.SearchSpec;
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.plan.TrialFilter;
 import dev.sweeprunner.train.Evaluator;
+import dev.sweeprunner.spec.Precision;
 import dev.sweeprunner.spec.TrialField;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
@@ -100,12 +101,15 @@ final class PlanCommand implements Callable<Integer> {
         if (c.fold() != null) {
             b.append(" fold ").append(c.fold()).append('/').append(c.folds());
         }
+        if (c.precision() != Precision.FP32) {
+            b.append(' ').append(c.precision().yamlName());
+        }
         return b.toString();
     }
 
     /** What {@link #line} writes, as a format: the specification the test holds it to. */
     static final String LINE = "%3d  %s  %-3s  budget %9s  params %,9d  %-22s %-7s lr %-7s %s dropout %s bn %s batch %d "
-            + "epochs %d seed %d%s";
+            + "epochs %d seed %d%s%s";
 
     private static StringBuilder left(StringBuilder b, String text, int width) {
         b.append(" ".repeat(Math.max(0, width - text.length())));

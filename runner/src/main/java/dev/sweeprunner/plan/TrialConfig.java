@@ -11,6 +11,7 @@ import dev.sweeprunner.spec.Layer;
 import dev.sweeprunner.spec.LrSchedule;
 import dev.sweeprunner.spec.Monitor;
 import dev.sweeprunner.spec.OptimizerKind;
+import dev.sweeprunner.spec.Precision;
 import dev.sweeprunner.spec.Preset;
 import dev.sweeprunner.spec.TrialField;
 import java.util.Collections;
@@ -169,6 +170,10 @@ public record TrialConfig(Map<TrialField, Object> values, DataSettings data, Int
 
     public int augmentCropPadding() {
         return intOrNull(required(TrialField.AUGMENT_CROP_PADDING));
+    }
+
+    public Precision precision() {
+        return (Precision) required(TrialField.PRECISION);
     }
 
     /** k of k-fold cross-validation; 0 = a plain holdout split. */

@@ -2,6 +2,7 @@ package dev.sweeprunner.plan;
 
 import dev.sweeprunner.UserError;
 import dev.sweeprunner.spec.SettingsMatch;
+import dev.sweeprunner.spec.TrialField;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -55,10 +56,8 @@ public record TrialFilter(Map<String, List<String>> wanted) {
         for (var entry : wanted.entrySet()) {
             Set<String> present = new TreeSet<>();
             for (Trial trial : trials) {
-                Object value = trial.config().toMap().get(entry.getKey());
-                if (value != null) {
-                    present.add(String.valueOf(value));
-                }
+                TrialField.valueIn(trial.config().toMap(), entry.getKey())
+                        .ifPresent(value -> present.add(String.valueOf(value)));
             }
             if (present.isEmpty()) {
                 throw new UserError("--only " + entry.getKey() + ": no trial of the plan sets '" + entry.getKey()

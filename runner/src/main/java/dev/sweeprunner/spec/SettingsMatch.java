@@ -16,8 +16,9 @@ public final class SettingsMatch {
 
     public static boolean matches(Map<String, List<String>> wanted, Map<String, Object> config) {
         return wanted.entrySet().stream().allMatch(entry -> {
-            Object value = config.get(entry.getKey());
-            return value != null && entry.getValue().stream().anyMatch(w -> same(String.valueOf(value), w));
+            return TrialField.valueIn(config, entry.getKey())
+                    .map(value -> entry.getValue().stream().anyMatch(w -> same(String.valueOf(value), w)))
+                    .orElse(false);
         });
     }
 

@@ -91,7 +91,12 @@ public enum TrialField {
      * experiment file's trial sections; such a trial's id leaves {@code epochs} out (see
      * {@link Scheduler}).
      */
-    SCHEDULER("scheduler", ValueParser.choice(Scheduler.class), null, always());
+    SCHEDULER("scheduler", ValueParser.choice(Scheduler.class), null, always()),
+    /**
+     * fp32 everywhere by default: the reference studies' format, and what every committed result
+     * used. bf16 is mixed precision with fp32 weights (see {@link Precision}).
+     */
+    PRECISION("precision", ValueParser.choice(Precision.class), Precision.FP32, always());
 
     /** Read access to the values already chosen for a trial, for applicability rules. */
     public interface Lookup {
@@ -164,8 +169,28 @@ public enum TrialField {
         return Arrays.stream(values()).filter(f -> f.key.equals(key)).findFirst();
     }
 
+    /**
+     * The value a resolved config (as {@code toMap} writes it) has for {@code key}: its own, or for
+     * a field left out at its default (see {@link #recordedAtDefault}) that applies to every trial,
+     * that default, so that {@code --only precision=fp32} finds the trials that never wrote it.
+     */
+    public static Optional<Object> valueIn(java.util.Map<String, Object> config, String key) {
+        Object value = config.get(key);
+        if (value != null) {
+            return Optional.of(value);
+        }
+        return byKey(key).filter(f -> !f.recordedAtDefault() && f.appliesTo == Always.ANY)
+                .flatMap(TrialField::defaultValue)
+                .map(d -> d instanceof Choice choice ? choice.yamlName() : d);
+    }
+
+    /** One instance, so that "applies to every trial" can be told apart from a rule. */
+    private static final class Always {
+        static final Predicate<Lookup> ANY = t -> true;
+    }
+
     private static Predicate<Lookup> always() {
-        return t -> true;
+        return Always.ANY;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.sweeprunner.train;
 
 import dev.sweeprunner.plan.Trial;
 import dev.sweeprunner.plan.TrialConfig;
+import dev.sweeprunner.spec.Precision;
 import dev.sweeprunner.records.BestWeights;
 import dev.sweeprunner.records.ConfusionMatrix;
 import dev.sweeprunner.records.EpochRecord;
@@ -21,11 +22,12 @@ final class ConsoleListener implements TrialListener {
     @Override
     public void onTrialStart(Trial trial) {
         TrialConfig c = trial.config();
-        out.printf(Locale.ROOT, "[%d/%d] trial %s: %s %s%s (%,d params), %s lr %s, batch %d, %d epochs, seed %d%s%n",
+        out.printf(Locale.ROOT, "[%d/%d] trial %s: %s %s%s (%,d params), %s lr %s, batch %d, %d epochs, seed %d%s%s%n",
                 trial.index() + 1, trialCount, trial.id(), c.arch().yamlName(),
                 c.budget() == null ? "" : "budget " + c.budget() + " -> ", trial.network().describe(),
                 trial.params(), c.optimizer().yamlName(), c.lr(), c.batchSize(), c.epochs(), c.seed(),
-                c.fold() == null ? "" : ", fold " + c.fold() + "/" + c.folds());
+                c.fold() == null ? "" : ", fold " + c.fold() + "/" + c.folds(),
+                c.precision() == Precision.FP32 ? "" : ", " + c.precision().yamlName());
     }
 
     @Override

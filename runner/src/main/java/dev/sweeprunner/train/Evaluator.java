@@ -47,16 +47,19 @@ public final class Evaluator {
     private final Loss loss;
     private final InputLayout layout;
     private final int batchSize;
+    private final Autocast autocast;
 
-    Evaluator(Loss loss, InputLayout layout, int batchSize) {
+    Evaluator(Loss loss, InputLayout layout, int batchSize, Autocast autocast) {
         this.loss = loss;
         this.layout = layout;
         this.batchSize = batchSize;
+        this.autocast = autocast;
     }
 
-    /** The evaluator of a trial's network on a device: its input layout and inference batch size. */
-    public static Evaluator of(Network network, Device device, Loss loss) {
-        return new Evaluator(loss, InputLayout.of(network, device), batchSize(network, device));
+    /** The evaluator of a trial on a device: its network's input layout and inference batch size, its precision. */
+    public static Evaluator of(Trial trial, Device device, Loss loss) {
+        return new Evaluator(loss, InputLayout.of(trial.network(), device), batchSize(trial.network(), device),
+                Autocast.of(trial.config().precision(), device));
     }
 
     /** Mean loss and confusion matrix of an evaluation pass; accuracy is the matrix's trace share. */
@@ -109,7 +112,11 @@ public final class Evaluator {
                 try (NDManager batch = pass.newSubManager()) {
                     NDArray x = layout.apply(rows(split.images(), start, end, batch));
                     NDArray y = rows(split.labels(), start, end, batch);
-                    NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
+                    NDArray logits;
+                    try (Autocast.Scope mixed = autocast.open()) {
+                        logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
+                    }
+                    logits = autocast.fp32(logits);
                     NDArray batchLoss = loss.evaluate(new NDList(y), new NDList(logits));
                     lossSum.addi(batchLoss.mul(scalars.of(end - start)));
                     NDArray cell = y.mul(scalars.of(classes)).add(logits.argMax(1));
@@ -138,7 +145,7 @@ public final class Evaluator {
                 throw new UnloadableParameters(e);
             }
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss).optDevices(new Device[] {device}))) {
-                Evaluation result = of(trial.network(), device, loss).evaluate(trainer, test);
+                Evaluation result = of(trial, device, loss).evaluate(trainer, test);
                 return bestWeights(trial, best, stoppedEarly, result.loss(), result.accuracy());
             }
         }

@@ -93,7 +93,8 @@ public final class TrainingLoop {
         Augmentation augmentation = Augmentation.of(config);
         GpuMemoryPeak memory = new GpuMemoryPeak(device);
         InputLayout layout = InputLayout.of(trial.network(), device);
-        Evaluator evaluator = new Evaluator(loss, layout, Evaluator.batchSize(trial.network(), device));
+        Autocast autocast = Autocast.of(config.precision(), device);
+        Evaluator evaluator = new Evaluator(loss, layout, Evaluator.batchSize(trial.network(), device), autocast);
         boolean checkpointable = EngineRandom.checkpointable(device, trial.network(), augmentation);
         boolean drawsWhileTraining = EngineRandom.drawnWhileTraining(trial.network(), augmentation);
         Progress progress = new Progress(config.seed());
@@ -125,7 +126,7 @@ public final class TrainingLoop {
                     int currentEpoch = epoch;
                     double epochLr = rate.get();
                     Totals train = trainEpoch(trainer, loss, data.train(), layout, config.batchSize(),
-                            progress.shuffle, augmentation, memory,
+                            progress.shuffle, augmentation, autocast, memory,
                             (done, total) -> {
                                 listener.onBatchEnd(trial, currentEpoch, done, total);
                                 if (stopRequested.getAsBoolean()) {
@@ -351,7 +352,8 @@ public final class TrainingLoop {
     }
 
     private static Totals trainEpoch(Trainer trainer, Loss loss, TrainingData.Split split, InputLayout layout,
-            int batchSize, Random shuffle, Augmentation augmentation, GpuMemoryPeak memory, BatchProgress progress) {
+            int batchSize, Random shuffle, Augmentation augmentation, Autocast autocast, GpuMemoryPeak memory,
+            BatchProgress progress) {
         int count = split.size();
         int batches = (count - MIN_TRAIN_BATCH) / batchSize + 1;
         try (NDManager epoch = split.images().getManager().newSubManager();
@@ -377,7 +379,10 @@ public final class TrainingLoop {
                     NDArray logits;
                     NDArray batchLoss;
                     try (GradientCollector collector = trainer.newGradientCollector()) {
-                        logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                        try (Autocast.Scope mixed = autocast.open()) {
+                            logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                        }
+                        logits = autocast.fp32(logits);
                         batchLoss = loss.evaluate(new NDList(y), new NDList(logits));
                         collector.backward(batchLoss);
                     }

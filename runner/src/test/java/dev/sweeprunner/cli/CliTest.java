@@ -250,7 +250,8 @@ class CliTest {
                     c.arch().yamlName(), c.budget() == null ? "-" : c.budget(), t.params(), t.network().describe(),
                     c.optimizer().yamlName(), c.lr(), c.init().yamlName(), generated ? c.dropout() : "-",
                     generated ? c.batchNorm() : "-", c.batchSize(), c.epochs(), c.seed(),
-                    c.fold() == null ? "" : " fold " + c.fold() + "/" + c.folds());
+                    c.fold() == null ? "" : " fold " + c.fold() + "/" + c.folds(),
+                    c.precision() == dev.sweeprunner.spec.Precision.FP32 ? "" : " " + c.precision().yamlName());
             assertEquals(expected, PlanCommand.line(t), file);
         }
     }

@@ -3,6 +3,7 @@ package dev.sweeprunner.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.Device;
+import dev.sweeprunner.spec.Precision;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -60,10 +61,10 @@ class EvalBatchTest {
                         manager.randomUniform(0, 1, new Shape(images, 1, 28, 28)),
                         manager.randomInteger(0, 10, new Shape(images), DataType.INT64));
                 InputLayout layout = InputLayout.of(trial.network(), Device.cpu());
-                Evaluator.Evaluation whole = new Evaluator(trainer.getLoss(), layout, images).evaluate(trainer, split);
+                Evaluator.Evaluation whole = new Evaluator(trainer.getLoss(), layout, images, Autocast.of(Precision.FP32, Device.cpu())).evaluate(trainer, split);
                 assertEquals(images, whole.confusion().total());
                 for (int batch : new int[] {7, 1}) {
-                    Evaluator.Evaluation parts = new Evaluator(trainer.getLoss(), layout, batch).evaluate(trainer, split);
+                    Evaluator.Evaluation parts = new Evaluator(trainer.getLoss(), layout, batch, Autocast.of(Precision.FP32, Device.cpu())).evaluate(trainer, split);
                     assertEquals(whole.confusion(), parts.confusion(), "batch " + batch);
                     assertEquals(whole.loss(), parts.loss(), 1e-5 * Math.abs(whole.loss()), "batch " + batch);
                 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import dev.sweeprunner.spec.Precision;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -84,13 +85,13 @@ class HostCopiesTest {
                     TrainingData.Split split = new TrainingData.Split(
                             manager.randomUniform(0, 1, new Shape(images, 1, 28, 28)),
                             manager.randomInteger(0, 10, new Shape(images), DataType.INT64));
-                    return counted(() -> new Evaluator(trainer.getLoss(), layout, evalBatch).evaluate(trainer, split));
+                    return counted(() -> new Evaluator(trainer.getLoss(), layout, evalBatch, Autocast.of(Precision.FP32, Device.cpu())).evaluate(trainer, split));
                 };
                 int few = counted(() -> {
                     TrainingData.Split split = new TrainingData.Split(
                             manager.randomUniform(0, 1, new Shape(evalBatch, 1, 28, 28)),
                             manager.randomInteger(0, 10, new Shape(evalBatch), DataType.INT64));
-                    new Evaluator(trainer.getLoss(), layout, evalBatch).evaluate(trainer, split);
+                    new Evaluator(trainer.getLoss(), layout, evalBatch, Autocast.of(Precision.FP32, Device.cpu())).evaluate(trainer, split);
                 });
                 assertEquals(few, pass.get(), "one batch vs three batches of " + evalBatch);
             }

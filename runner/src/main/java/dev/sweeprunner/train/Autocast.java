@@ -1,0 +1,145 @@
+package dev.sweeprunner.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.LibUtils;
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
+import dev.sweeprunner.spec.Precision;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * PyTorch's automatic mixed precision around a forward pass: inside a {@link #open scope} the
+ * engine runs convolutions and matrix products in bfloat16 on casts of the fp32 weights, which
+ * keep receiving fp32 gradients (what {@code with torch.autocast(device, torch.bfloat16):} does).
+ *
+ * <p>Written by hand because DJL exposes no autocast: this calls libtorch's own
+ * {@code at::autocast} functions through JNA by their C++ (Itanium ABI) names, as
+ * {@link EngineRandom} does. Autocast is the calling thread's state, so a scope opens and closes on
+ * the thread that runs the forward pass. A scope covers the forward pass only, as PyTorch
+ * recommends: the loss is taken on fp32 logits and backward runs outside it. Closing a scope
+ * clears autocast's cache of cast weights, which the optimizer step is about to make stale.
+ */
+public final class Autocast {
+    private static final String LIBRARY = "libtorch_cpu.so";
+    /** {@code void at::autocast::set_autocast_enabled(c10::DeviceType, bool)}. */
+    private static final String SET_ENABLED = "_ZN2at8autocast20set_autocast_enabledEN3c1010DeviceTypeEb";
+    /** {@code void at::autocast::set_autocast_dtype(c10::DeviceType, c10::ScalarType)}. */
+    private static final String SET_DTYPE = "_ZN2at8autocast18set_autocast_dtypeEN3c1010DeviceTypeENS1_10ScalarTypeE";
+    /** {@code int at::autocast::increment_nesting()}. */
+    private static final String INCREMENT_NESTING = "_ZN2at8autocast17increment_nestingEv";
+    /** {@code int at::autocast::decrement_nesting()}. */
+    private static final String DECREMENT_NESTING = "_ZN2at8autocast17decrement_nestingEv";
+    /** {@code void at::autocast::clear_cache()}. */
+    private static final String CLEAR_CACHE = "_ZN2at8autocast11clear_cacheEv";
+    /** {@code c10::DeviceType}, an int8 enum: kCPU and kCUDA. */
+    private static final byte CPU = 0;
+    private static final byte CUDA = 1;
+    /** {@code c10::ScalarType::BFloat16}, an int8 enum. */
+    private static final byte BFLOAT16 = 15;
+    private static final byte TRUE = 1;
+    private static final byte FALSE = 0;
+
+    /** For fp32: a scope that does nothing. */
+    private static final Autocast OFF = new Autocast(null, CPU);
+
+    private final Natives natives;
+    private final byte deviceType;
+
+    private Autocast(Natives natives, byte deviceType) {
+        this.natives = natives;
+        this.deviceType = deviceType;
+    }
+
+    /** Looked up on first use of bf16, so that fp32 trials never touch the library this way. */
+    private static final class Found {
+        static final Optional<Natives> NATIVES = Natives.find();
+    }
+
+    /** The functions, found once per JVM (a constant, not state: the library does not change). */
+    private record Natives(Function setEnabled, Function setDtype, Function incrementNesting,
+            Function decrementNesting, Function clearCache) {
+        static Optional<Natives> find() {
+            try {
+                Path file = Path.of(LibUtils.getLibtorchPath(), LIBRARY);
+                if (!Files.isRegularFile(file)) {
+                    return Optional.empty();
+                }
+                NativeLibrary lib = NativeLibrary.getInstance(file.toString());
+                return Optional.of(new Natives(lib.getFunction(SET_ENABLED), lib.getFunction(SET_DTYPE),
+                        lib.getFunction(INCREMENT_NESTING), lib.getFunction(DECREMENT_NESTING),
+                        lib.getFunction(CLEAR_CACHE)));
+            } catch (RuntimeException | UnsatisfiedLinkError e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** True when this libtorch's autocast functions were found. */
+    public static boolean available() {
+        return Found.NATIVES.isPresent();
+    }
+
+    /**
+     * Mixed precision for {@code precision} on {@code device}; fp32 needs nothing. Throws when
+     * bf16 is asked of a libtorch whose autocast functions were not found: training in fp32
+     * instead would record numbers the trial's config does not describe.
+     */
+    public static Autocast of(Precision precision, Device device) {
+        if (precision == Precision.FP32) {
+            return OFF;
+        }
+        Natives natives = Found.NATIVES.orElseThrow(() -> new IllegalStateException(
+                "precision bf16 needs libtorch's autocast functions, which were not found in " + LIBRARY));
+        return new Autocast(natives, device.isGpu() ? CUDA : CPU);
+    }
+
+    /** True for bf16: the forward pass's outputs are bfloat16 and must be cast back for the loss. */
+    public boolean enabled() {
+        return natives != null;
+    }
+
+    /**
+     * The forward pass's output as the loss wants it: fp32, by a cast that autograd follows back.
+     * DJL's {@code toType} casts without recording history (its JNI call holds a no-grad guard),
+     * so the cast is an addition of an fp32 zero vector: PyTorch promotes bfloat16 + float32 to
+     * float32, exactly (every bfloat16 is a float32), and the gradient flows back through it. A
+     * zero-dimensional zero would not do: it does not take part in type promotion.
+     */
+    public NDArray fp32(NDArray output) {
+        if (natives == null || output.getDataType() == DataType.FLOAT32) {
+            return output;
+        }
+        return output.add(output.getManager().zeros(new Shape(1), DataType.FLOAT32));
+    }
+
+    /** A scope on this thread; close it on the same thread, before backward. */
+    public Scope open() {
+        if (natives == null) {
+            return NO_SCOPE;
+        }
+        natives.setDtype().invoke(Void.class, new Object[] {deviceType, BFLOAT16});
+        natives.setEnabled().invoke(Void.class, new Object[] {deviceType, TRUE});
+        natives.incrementNesting().invoke(Integer.class, new Object[0]);
+        return () -> {
+            natives.setEnabled().invoke(Void.class, new Object[] {deviceType, FALSE});
+            int depth = (Integer) natives.decrementNesting().invoke(Integer.class, new Object[0]);
+            if (depth == 0) {
+                natives.clearCache().invoke(Void.class, new Object[0]);
+            }
+        };
+    }
+
+    /** An open autocast scope; closing it cannot fail. */
+    @FunctionalInterface
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static final Scope NO_SCOPE = () -> { };
+}
