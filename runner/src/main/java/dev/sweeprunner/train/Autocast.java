@@ -34,6 +34,8 @@ public final class Autocast {
     private static final String INCREMENT_NESTING = "_ZN2at8autocast17increment_nestingEv";
     /** {@code int at::autocast::decrement_nesting()}. */
     private static final String DECREMENT_NESTING = "_ZN2at8autocast17decrement_nestingEv";
+    /** {@code bool at::autocast::is_autocast_enabled(c10::DeviceType)}. */
+    private static final String IS_ENABLED = "_ZN2at8autocast19is_autocast_enabledEN3c1010DeviceTypeE";
     /** {@code void at::autocast::clear_cache()}. */
     private static final String CLEAR_CACHE = "_ZN2at8autocast11clear_cacheEv";
     /** {@code c10::DeviceType}, an int8 enum: kCPU and kCUDA. */
@@ -61,8 +63,13 @@ public final class Autocast {
     }
 
     /** The functions, found once per JVM (a constant, not state: the library does not change). */
-    private record Natives(Function setEnabled, Function setDtype, Function incrementNesting,
+    private record Natives(Function setEnabled, Function isEnabled, Function setDtype, Function incrementNesting,
             Function decrementNesting, Function clearCache) {
+        /** A C++ bool comes back in the low byte of the return register: read as a byte, not an int. */
+        boolean enabled(byte deviceType) {
+            return (Byte) isEnabled.invoke(Byte.class, new Object[] {deviceType}) != 0;
+        }
+
         static Optional<Natives> find() {
             try {
                 Path file = Path.of(LibUtils.getLibtorchPath(), LIBRARY);
@@ -70,7 +77,8 @@ public final class Autocast {
                     return Optional.empty();
                 }
                 NativeLibrary lib = NativeLibrary.getInstance(file.toString());
-                return Optional.of(new Natives(lib.getFunction(SET_ENABLED), lib.getFunction(SET_DTYPE),
+                return Optional.of(new Natives(lib.getFunction(SET_ENABLED), lib.getFunction(IS_ENABLED),
+                        lib.getFunction(SET_DTYPE),
                         lib.getFunction(INCREMENT_NESTING), lib.getFunction(DECREMENT_NESTING),
                         lib.getFunction(CLEAR_CACHE)));
             } catch (RuntimeException | UnsatisfiedLinkError e) {
@@ -111,10 +119,15 @@ public final class Autocast {
      * zero-dimensional zero would not do: it does not take part in type promotion.
      */
     public NDArray fp32(NDArray output) {
-        if (natives == null || output.getDataType() == DataType.FLOAT32) {
-            return output;
+        return natives == null ? output : toFp32(output);
+    }
+
+    /** {@link #fp32}'s cast, also for blocks that run in fp32 inside a bf16 network ({@link ModelFactory}). */
+    static NDArray toFp32(NDArray array) {
+        if (array.getDataType() == DataType.FLOAT32) {
+            return array;
         }
-        return output.add(output.getManager().zeros(new Shape(1), DataType.FLOAT32));
+        return array.add(array.getManager().zeros(new Shape(1), DataType.FLOAT32));
     }
 
     /** A scope on this thread; close it on the same thread, before backward. */
@@ -131,6 +144,23 @@ public final class Autocast {
             if (depth == 0) {
                 natives.clearCache().invoke(Void.class, new Object[0]);
             }
+        };
+    }
+
+    /**
+     * Autocast off on this thread until the scope closes (for a block that must run in fp32 inside
+     * a bf16 forward pass), on whichever device types had it on.
+     */
+    static Scope paused() {
+        Natives natives = Found.NATIVES.orElseThrow(() -> new IllegalStateException(
+                "precision bf16 needs libtorch's autocast functions, which were not found in " + LIBRARY));
+        boolean cpu = natives.enabled(CPU);
+        boolean cuda = natives.enabled(CUDA);
+        natives.setEnabled().invoke(Void.class, new Object[] {CPU, FALSE});
+        natives.setEnabled().invoke(Void.class, new Object[] {CUDA, FALSE});
+        return () -> {
+            natives.setEnabled().invoke(Void.class, new Object[] {CPU, cpu ? TRUE : FALSE});
+            natives.setEnabled().invoke(Void.class, new Object[] {CUDA, cuda ? TRUE : FALSE});
         };
     }
 
