@@ -15,6 +15,7 @@ Prints a header line {"params", "threads", "torch", "openblas", ...}, then one J
 epoch: {"epoch", "seconds", "train_loss", "val_loss", "val_acc", "test_loss", "test_acc"}.
 """
 import argparse
+import contextlib
 import ctypes
 import gzip
 import json
@@ -90,12 +91,13 @@ def openblas():
         return None
 
 
-def evaluate(model, loss_fn, x, y, batch, layout):
+def evaluate(model, loss_fn, x, y, batch, layout, mixed):
     model.eval()
     correct, loss_sum = 0, 0.0
     with torch.no_grad():
         for s in range(0, len(y), batch):
-            logits = model(layout(x[s:s + batch]))
+            with mixed():
+                logits = model(layout(x[s:s + batch])).float()
             loss_sum += loss_fn(logits, y[s:s + batch]).item() * len(logits)
             correct += (logits.argmax(1) == y[s:s + batch]).sum().item()
     return loss_sum / len(y), correct / len(y)
@@ -112,6 +114,9 @@ def main():
     p.add_argument("--eval-batch", type=int, default=1000, help="images per inference batch")
     p.add_argument("--threads", type=int, default=2, help="PyTorch's and OpenBLAS's threads")
     p.add_argument("--channels-last", action="store_true", help="CNN: model and inputs channels-last")
+    p.add_argument("--bf16", action="store_true",
+                   help="forward passes under torch.autocast('cpu', bfloat16), the loss on fp32 logits: what the "
+                        "runner's precision: bf16 does (fp32 weights and optimizer)")
     p.add_argument("--train-limit", type=int, help="the first N training images only (smoke runs)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
@@ -127,6 +132,7 @@ def main():
     layout = nhwc if channels_last else (lambda batch: batch)
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
+    mixed = ((lambda: torch.autocast("cpu", dtype=torch.bfloat16)) if a.bf16 else contextlib.nullcontext)
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     (tx, ty), (vx, vy), (sx, sy) = load(a.data, a.train_limit)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
@@ -136,7 +142,7 @@ def main():
         "openblas": None if blas is None else blas.openblas_get_config().decode(),
         "openblas_core": None if blas is None else blas.openblas_get_corename().decode(),
         "openblas_threads": None if blas is None else blas.openblas_get_num_threads(),
-        "channels_last": channels_last, "eval_batch": a.eval_batch,
+        "channels_last": channels_last, "eval_batch": a.eval_batch, "bf16": a.bf16,
         "train_images": len(ty), "val_images": len(vy), "test_images": len(sy)}), flush=True)
     for epoch in range(1, a.epochs + 1):
         start = time.perf_counter()
@@ -149,12 +155,14 @@ def main():
             if len(yb) < 2:
                 break
             opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model(layout(xb)), yb)
+            with mixed():
+                logits = model(layout(xb))
+            loss = loss_fn(logits.float(), yb)
             loss.backward()
             opt.step()
             loss_sum += loss.detach() * len(yb)
-        val_loss, val_acc = evaluate(model, loss_fn, vx, vy, a.eval_batch, layout)
-        test_loss, test_acc = evaluate(model, loss_fn, sx, sy, a.eval_batch, layout)
+        val_loss, val_acc = evaluate(model, loss_fn, vx, vy, a.eval_batch, layout, mixed)
+        test_loss, test_acc = evaluate(model, loss_fn, sx, sy, a.eval_batch, layout, mixed)
         seconds = time.perf_counter() - start
         print(json.dumps({"epoch": epoch, "seconds": round(seconds, 3),
                           "train_loss": round(loss_sum.item() / len(ty), 6),

@@ -2,6 +2,7 @@ package dev.sweeprunner.report;
 
 import dev.sweeprunner.UserError;
 import dev.sweeprunner.spec.SettingsMatch;
+import dev.sweeprunner.spec.TrialField;
 import dev.sweeprunner.records.TrialStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -227,8 +228,8 @@ public final class Comparison {
             StringBuilder label = new StringBuilder(g.first().setting("arch").toUpperCase(Locale.ROOT) + " "
                     + g.first().network());
             if (networks.get(g.first().network()) > 1) {
-                varying.stream().filter(g.config()::containsKey)
-                        .forEach(k -> label.append(' ').append(k).append('=').append(plain(g.config().get(k))));
+                varying.forEach(k -> TrialField.valueIn(g.config(), k)
+                        .ifPresent(v -> label.append(' ').append(k).append('=').append(plain(v))));
             }
             labels.put(g.id(), label.toString());
         }
@@ -242,7 +243,8 @@ public final class Comparison {
         Map<String, Set<String>> varying = new LinkedHashMap<>();
         for (String key : keys) {
             Set<String> values = new LinkedHashSet<>();
-            groups.forEach(g -> values.add(String.valueOf(g.config().get(key))));
+            // a later field at its default is not written (precision: fp32) but differs from bf16
+            groups.forEach(g -> values.add(String.valueOf(TrialField.valueIn(g.config(), key).orElse(null))));
             if (values.size() > 1) {
                 varying.put(key, values);
             }

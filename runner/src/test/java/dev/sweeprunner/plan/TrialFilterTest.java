@@ -33,7 +33,9 @@ class TrialFilterTest {
                 Arguments.of("a list of values", List.of("fold=1,3", "lr=0.0005"), List.of(3, 5, 9, 11)),
                 Arguments.of("a key repeated adds values", List.of("fold=1", "fold=2", "batch_size=128"),
                         List.of(0, 1, 3, 4)),
-                Arguments.of("text values", List.of("preset=compact-cnn", "fold=2"), List.of(1, 4, 7, 10)));
+                Arguments.of("text values", List.of("preset=compact-cnn", "fold=2"), List.of(1, 4, 7, 10)),
+                // precision is left out of a config at its default (stable ids) but still selects
+                Arguments.of("a later field at its default", List.of("precision=fp32", "fold=3"), List.of(2, 5, 8, 11)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -47,7 +49,8 @@ class TrialFilterTest {
                 Arguments.of("no equals sign", List.of("batch_size"), "expected KEY=VALUE"),
                 Arguments.of("no value", List.of("lr="), "expected KEY=VALUE"),
                 Arguments.of("unknown key", List.of("learning_rate=0.001"), "no trial of the plan sets 'learning_rate'"),
-                Arguments.of("value not in the plan", List.of("batch_size=64", "lr=0.1"), "values: 0.001, 5.0E-4"));
+                Arguments.of("value not in the plan", List.of("batch_size=64", "lr=0.1"), "values: 0.001, 5.0E-4"),
+                Arguments.of("a later field's other value", List.of("precision=bf16"), "values: fp32"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -37,6 +37,7 @@ class SpecValidationTest {
                 bad("epochs zero", HEAD + "defaults:\n  epochs: 0\n" + GRID, 3, "defaults.epochs", "between 1"),
                 bad("empty list", HEAD + "grid:\n  - arch: fcn\n    budget: []\n", 4, "grid[0].budget", "empty list"),
                 bad("unknown optimizer", HEAD + "defaults:\n  optimizer: lion\n" + GRID, 3, "defaults.optimizer", "unknown value 'lion'"),
+                bad("unknown precision", HEAD + "defaults:\n  precision: fp16\n" + GRID, 3, "defaults.precision", "unknown value 'fp16'"),
                 bad("unknown arch", HEAD + "grid:\n  - arch: rnn\n    budget: 5000\n", 3, "grid[0].arch", "expected fcn | cnn"),
                 bad("boolean as number", HEAD + "defaults:\n  batch_norm: 1\n" + GRID, 3, "defaults.batch_norm", "expected true or false"),
                 bad("fractional depth", HEAD + "defaults:\n  hidden_layers: 2.5\n" + GRID, 3, "defaults.hidden_layers", "whole number"),
