@@ -22,6 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Inference batches: sized from the network's largest activation, and evaluation does not depend on their size. */
 class EvalBatchTest {
+    private static final Autocast FP32 = Autocast.of(Precision.FP32, Device.cpu());
+
     static Stream<Arguments> networks() {
         return Stream.of(
                 // a dense network's largest tensor is its 784-pixel input: 16 MiB holds 5,349, capped at 1000
@@ -61,10 +63,12 @@ class EvalBatchTest {
                         manager.randomUniform(0, 1, new Shape(images, 1, 28, 28)),
                         manager.randomInteger(0, 10, new Shape(images), DataType.INT64));
                 InputLayout layout = InputLayout.of(trial.network(), Device.cpu());
-                Evaluator.Evaluation whole = new Evaluator(trainer.getLoss(), layout, images, Autocast.of(Precision.FP32, Device.cpu())).evaluate(trainer, split);
+                Evaluator.Evaluation whole = new Evaluator(trainer.getLoss(), layout, images, FP32)
+                        .evaluate(trainer, split);
                 assertEquals(images, whole.confusion().total());
                 for (int batch : new int[] {7, 1}) {
-                    Evaluator.Evaluation parts = new Evaluator(trainer.getLoss(), layout, batch, Autocast.of(Precision.FP32, Device.cpu())).evaluate(trainer, split);
+                    Evaluator.Evaluation parts = new Evaluator(trainer.getLoss(), layout, batch, FP32)
+                            .evaluate(trainer, split);
                     assertEquals(whole.confusion(), parts.confusion(), "batch " + batch);
                     assertEquals(whole.loss(), parts.loss(), 1e-5 * Math.abs(whole.loss()), "batch " + batch);
                 }

@@ -44,6 +44,7 @@ class HostCopiesTest {
     private static final int BATCH = 20;
     private static final int VAL = 40;
     private static final int BATCHES = 4;
+    private static final Autocast FP32 = Autocast.of(Precision.FP32, Device.cpu());
 
     static Stream<Arguments> trainings() {
         return Stream.of(
@@ -55,7 +56,11 @@ class HostCopiesTest {
                         "{arch: cnn, budget: 3000, conv_blocks: 2, optimizer: sgd, momentum: 0.9, lr: 0.01,"
                                 + " lr_schedule: plateau, augment_rotate: 15}"),
                 Arguments.of("cnn, adamw, dropout", "{arch: cnn, budget: 3000, conv_blocks: 2, optimizer: adamw,"
-                        + " dropout: 0.3}"));
+                        + " dropout: 0.3}"),
+                // autocast scopes, fp32 casts of the logits and a convolution kept in fp32 (odd width)
+                Arguments.of("cnn, bf16, an fp32 convolution", "{layers: [{conv: 8, padding: 1, batch_norm: true,"
+                        + " pool: 2}, {conv: 9, padding: 1, batch_norm: true, pool: 2}, global_avg_pool],"
+                        + " precision: bf16}"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -85,13 +90,13 @@ class HostCopiesTest {
                     TrainingData.Split split = new TrainingData.Split(
                             manager.randomUniform(0, 1, new Shape(images, 1, 28, 28)),
                             manager.randomInteger(0, 10, new Shape(images), DataType.INT64));
-                    return counted(() -> new Evaluator(trainer.getLoss(), layout, evalBatch, Autocast.of(Precision.FP32, Device.cpu())).evaluate(trainer, split));
+                    return counted(() -> new Evaluator(trainer.getLoss(), layout, evalBatch, FP32).evaluate(trainer, split));
                 };
                 int few = counted(() -> {
                     TrainingData.Split split = new TrainingData.Split(
                             manager.randomUniform(0, 1, new Shape(evalBatch, 1, 28, 28)),
                             manager.randomInteger(0, 10, new Shape(evalBatch), DataType.INT64));
-                    new Evaluator(trainer.getLoss(), layout, evalBatch, Autocast.of(Precision.FP32, Device.cpu())).evaluate(trainer, split);
+                    new Evaluator(trainer.getLoss(), layout, evalBatch, FP32).evaluate(trainer, split);
                 });
                 assertEquals(few, pass.get(), "one batch vs three batches of " + evalBatch);
             }
