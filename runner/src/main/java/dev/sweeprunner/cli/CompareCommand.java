@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -50,6 +51,11 @@ final class CompareCommand implements Callable<Integer> {
             converter = MetricConverter.class)
     List<Metric> metrics;
 
+    @Option(names = "--ignore", split = ",", paramLabel = "KEY",
+            description = "DIR1 DIR2: match configurations without these settings too (besides seed and fold), "
+                    + "e.g. --ignore precision to set bf16 runs against their fp32 twins")
+    List<String> ignored;
+
     @Override
     public Integer call() throws Exception {
         List<Metric> chosen = metrics == null || metrics.isEmpty() ? Arrays.asList(Metric.values()) : metrics;
@@ -60,6 +66,10 @@ final class CompareCommand implements Callable<Integer> {
         Path first = Path.of(arguments.get(0));
         Report.Results a = load(first);
         if (arguments.size() == 3) {
+            if (ignored != null && !ignored.isEmpty()) {
+                throw new UserError("compare: --ignore matches configurations of two directories (DIR1 DIR2); "
+                        + "with DIR A B the selections say what is compared");
+            }
             result = Comparison.within(a, arguments.get(1), arguments.get(2), chosen);
         } else {
             Path second = Path.of(arguments.get(1));
@@ -67,7 +77,8 @@ final class CompareCommand implements Callable<Integer> {
                 throw new UserError(second + ": no such results directory (to compare two selections of "
                         + first + ", give both: runner compare " + first + " A B)");
             }
-            result = Comparison.between(a, first.toString(), load(second), second.toString(), chosen);
+            result = Comparison.between(a, first.toString(), load(second), second.toString(), chosen,
+                    ignored == null ? Set.of() : Set.copyOf(ignored));
         }
         Writer out = new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
         // md is for reading: what is compared and how to read it go with the table; csv/json stay parseable

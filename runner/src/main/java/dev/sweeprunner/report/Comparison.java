@@ -95,15 +95,25 @@ public final class Comparison {
 
     /** Two results directories, configuration by configuration; nothing in common is a user error. */
     public static Result between(Report.Results a, String nameA, Report.Results b, String nameB, List<Metric> metrics) {
-        Map<String, Group> groupsB = new LinkedHashMap<>();
-        b.groups().forEach(g -> groupsB.put(g.id(), g));
+        return between(a, nameA, b, nameB, metrics, Set.of());
+    }
+
+    /**
+     * As above, matching configurations on their settings without {@code ignored} too (besides
+     * seed and fold): {@code --ignore precision} sets each bf16 configuration against its fp32 twin.
+     * Two configurations of one directory that differ only in ignored settings are a user error.
+     */
+    public static Result between(Report.Results a, String nameA, Report.Results b, String nameB, List<Metric> metrics,
+            Set<String> ignored) {
+        Map<String, Group> groupsB = byMatch(b.groups(), nameB, ignored);
         Map<String, String> labels = labels(a.groups());
         List<Row> rows = new ArrayList<>();
         List<String> onlyInA = new ArrayList<>();
         List<TrialSummary> allA = new ArrayList<>();
         List<TrialSummary> allB = new ArrayList<>();
-        for (Group g : a.groups()) {
-            Group other = groupsB.remove(g.id());
+        for (Map.Entry<String, Group> entry : byMatch(a.groups(), nameA, ignored).entrySet()) {
+            Group g = entry.getValue();
+            Group other = groupsB.remove(entry.getKey());
             if (other == null) {
                 onlyInA.add(labels.get(g.id()));
                 continue;
@@ -114,13 +124,28 @@ public final class Comparison {
                     new Side(labels.get(g.id()), other.members()), metrics));
         }
         Map<String, String> labelsB = labels(b.groups());
-        List<String> onlyInB = groupsB.keySet().stream().map(labelsB::get).toList();
+        List<String> onlyInB = groupsB.values().stream().map(g -> labelsB.get(g.id())).toList();
         if (rows.isEmpty()) {
             throw new UserError("compare: " + nameA + " and " + nameB + " have no configuration in common (completed "
                     + "trials with the same config apart from seed/fold): " + a.groups().size() + " and "
                     + b.groups().size() + " configurations");
         }
         return new Result(new Side(nameA, allA), new Side(nameB, allB), rows, onlyInA, onlyInB);
+    }
+
+    /** A directory's configurations by what matches them across directories: their settings without {@code ignored}. */
+    private static Map<String, Group> byMatch(List<Group> groups, String name, Set<String> ignored) {
+        Map<String, Group> byMatch = new LinkedHashMap<>();
+        for (Group g : groups) {
+            Map<String, Object> settings = new TreeMap<>(g.config());
+            settings.keySet().removeAll(ignored);
+            Group before = byMatch.put(settings.toString(), g);
+            if (before != null) {
+                throw new UserError("compare --ignore " + String.join(",", ignored) + ": " + name + " has configurations "
+                        + "that differ only in ignored settings (" + before.id() + ", " + g.id() + ")");
+            }
+        }
+        return byMatch;
     }
 
     /**

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeprunner.UserError;
+import dev.sweeprunner.records.TrialRecord;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -136,6 +140,35 @@ class ComparisonTest {
                 results(ReportFixtures.summaries().stream().filter(t -> t.trial().setting("arch").equals("cnn"))
                         .toList()), "y", List.of(Metric.TEST_ACC)));
         assertTrue(e.getMessage().startsWith("compare: x and y have no configuration in common"), e.getMessage());
+    }
+
+    @Test
+    void betweenIgnoringASettingSetsEachConfigurationAgainstItsTwin() {
+        // the same trials with precision: bf16 written into their configs, as a bf16 rerun records them
+        List<TrialSummary> bf16 = ReportFixtures.gridSummaries().stream().map(t -> {
+            TrialRecord r = t.trial();
+            Map<String, Object> config = new LinkedHashMap<>(r.config());
+            config.put("precision", "bf16");
+            return TrialSummary.of(new TrialResult(new TrialRecord(r.trialId(), r.configHash(), r.experiment(),
+                    r.planIndex(), config, r.params(), r.widths(), r.network(), r.status(), r.epochsCompleted(),
+                    r.trainingTimeS(), r.startedAt(), r.finishedAt(), r.error(), r.provenance(), r.bestWeights()),
+                    t.result().epochs(), t.result().confusions()));
+        }).toList();
+        UserError none = assertThrows(UserError.class, () -> Comparison.between(GRID, "fp32", results(bf16), "bf16",
+                List.of(Metric.TEST_ACC)));
+        assertTrue(none.getMessage().contains("no configuration in common"), none.getMessage());
+        Comparison.Result r = Comparison.between(GRID, "fp32", results(bf16), "bf16", List.of(Metric.TEST_ACC),
+                Set.of("precision"));
+        assertEquals(GRID.groups().size(), r.rows().size());
+        assertEquals(List.of(), r.onlyInA());
+        assertEquals(List.of(), r.onlyInB());
+        // both directories together: fp32 and bf16 twins differ only in the ignored setting
+        List<TrialSummary> both = new java.util.ArrayList<>(ReportFixtures.gridSummaries());
+        both.addAll(bf16);
+        UserError twins = assertThrows(UserError.class, () -> Comparison.between(results(both), "both", GRID, "fp32",
+                List.of(Metric.TEST_ACC), Set.of("precision")));
+        assertTrue(twins.getMessage().startsWith("compare --ignore precision: both has configurations that differ "
+                + "only in ignored settings"), twins.getMessage());
     }
 
     @Test
