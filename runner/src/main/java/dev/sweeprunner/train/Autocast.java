@@ -4,12 +4,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.LibUtils;
 import com.sun.jna.Function;
-import com.sun.jna.NativeLibrary;
 import dev.sweeprunner.spec.Precision;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -25,7 +21,6 @@ import java.util.Optional;
  * clears autocast's cache of cast weights, which the optimizer step is about to make stale.
  */
 public final class Autocast {
-    private static final String LIBRARY = "libtorch_cpu.so";
     /** {@code void at::autocast::set_autocast_enabled(c10::DeviceType, bool)}. */
     private static final String SET_ENABLED = "_ZN2at8autocast20set_autocast_enabledEN3c1010DeviceTypeEb";
     /** {@code void at::autocast::set_autocast_dtype(c10::DeviceType, c10::ScalarType)}. */
@@ -72,24 +67,18 @@ public final class Autocast {
 
         static Optional<Natives> find() {
             try {
-                Path file = Path.of(LibUtils.getLibtorchPath(), LIBRARY);
-                if (!Files.isRegularFile(file)) {
-                    return Optional.empty();
-                }
-                NativeLibrary lib = NativeLibrary.getInstance(file.toString());
-                return Optional.of(new Natives(lib.getFunction(SET_ENABLED), lib.getFunction(IS_ENABLED),
-                        lib.getFunction(SET_DTYPE),
-                        lib.getFunction(INCREMENT_NESTING), lib.getFunction(DECREMENT_NESTING),
-                        lib.getFunction(CLEAR_CACHE)));
+                return LibtorchCpu.find().map(lib -> new Natives(lib.getFunction(SET_ENABLED),
+                        lib.getFunction(IS_ENABLED), lib.getFunction(SET_DTYPE), lib.getFunction(INCREMENT_NESTING),
+                        lib.getFunction(DECREMENT_NESTING), lib.getFunction(CLEAR_CACHE)));
             } catch (RuntimeException | UnsatisfiedLinkError e) {
                 return Optional.empty();
             }
         }
     }
 
-    /** True when this libtorch's autocast functions were found. */
-    public static boolean available() {
-        return Found.NATIVES.isPresent();
+    private static Natives natives() {
+        return Found.NATIVES.orElseThrow(() -> new IllegalStateException(
+                "precision bf16 needs libtorch's autocast functions, which were not found in " + LibtorchCpu.LIBRARY));
     }
 
     /**
@@ -101,14 +90,7 @@ public final class Autocast {
         if (precision == Precision.FP32) {
             return OFF;
         }
-        Natives natives = Found.NATIVES.orElseThrow(() -> new IllegalStateException(
-                "precision bf16 needs libtorch's autocast functions, which were not found in " + LIBRARY));
-        return new Autocast(natives, device.isGpu() ? CUDA : CPU);
-    }
-
-    /** True for bf16: the forward pass's outputs are bfloat16 and must be cast back for the loss. */
-    public boolean enabled() {
-        return natives != null;
+        return new Autocast(natives(), device.isGpu() ? CUDA : CPU);
     }
 
     /**
@@ -152,8 +134,7 @@ public final class Autocast {
      * a bf16 forward pass), on whichever device types had it on.
      */
     static Scope paused() {
-        Natives natives = Found.NATIVES.orElseThrow(() -> new IllegalStateException(
-                "precision bf16 needs libtorch's autocast functions, which were not found in " + LIBRARY));
+        Natives natives = natives();
         boolean cpu = natives.enabled(CPU);
         boolean cuda = natives.enabled(CUDA);
         natives.setEnabled().invoke(Void.class, new Object[] {CPU, FALSE});

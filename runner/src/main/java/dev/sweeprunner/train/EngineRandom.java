@@ -7,15 +7,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.jni.LibUtils;
 import com.sun.jna.Function;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import dev.sweeprunner.plan.Network;
 import dev.sweeprunner.spec.Layer;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -35,7 +31,6 @@ import java.util.Optional;
  * that draws random numbers while training writes no checkpoint and restarts from epoch 1.
  */
 public final class EngineRandom {
-    private static final String LIBRARY = "libtorch_cpu.so";
     /** {@code const at::Generator& at::detail::getDefaultCPUGenerator()}. */
     private static final String DEFAULT_CPU_GENERATOR = "_ZN2at6detail22getDefaultCPUGeneratorEv";
     /** {@code at::Tensor at::Generator::get_state() const}: the tensor comes back through a hidden pointer. */
@@ -55,14 +50,9 @@ public final class EngineRandom {
     private record Natives(Pointer generator, Function getState, Function setState, Function operatorNew) {
         static Optional<Natives> find() {
             try {
-                Path file = Path.of(LibUtils.getLibtorchPath(), LIBRARY);
-                if (!Files.isRegularFile(file)) {
-                    return Optional.empty();
-                }
-                NativeLibrary lib = NativeLibrary.getInstance(file.toString());
-                Pointer generator = (Pointer) lib.getFunction(DEFAULT_CPU_GENERATOR).invoke(Pointer.class, new Object[0]);
-                return Optional.of(new Natives(generator, lib.getFunction(GET_STATE), lib.getFunction(SET_STATE),
-                        lib.getFunction(OPERATOR_NEW)));
+                return LibtorchCpu.find().map(lib -> new Natives(
+                        (Pointer) lib.getFunction(DEFAULT_CPU_GENERATOR).invoke(Pointer.class, new Object[0]),
+                        lib.getFunction(GET_STATE), lib.getFunction(SET_STATE), lib.getFunction(OPERATOR_NEW)));
             } catch (RuntimeException | UnsatisfiedLinkError e) {
                 return Optional.empty();
             }
