@@ -10,7 +10,9 @@ final class DataOptions {
     @Option(names = "--data-dir", description = "directory with the four Fashion-MNIST IDX files")
     Path dataDir;
 
-    @Option(names = "--base-url", description = "download base URL (default: env ${FASHION_MNIST_URL} or the canonical mirror)")
+    // no ${...} here: picocli would read it as a variable and print "null"
+    @Option(names = "--base-url", description = "download base URL (default: the environment variable "
+            + "FASHION_MNIST_URL, else the canonical mirror)")
     String baseUrl;
 
     DatasetLocator.Found locate(String specDir) {
