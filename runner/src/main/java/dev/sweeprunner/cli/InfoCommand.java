@@ -31,6 +31,7 @@ final class InfoCommand implements Callable<Integer> {
                 + ", " + p.gpu().tf32() + ", cudnn benchmark " + (p.gpu().cudnnBenchmark() ? "on" : "off") + ")"));
         System.out.println("JVM:           " + p.jvm());
         System.out.println("OS / CPU:      " + p.os() + " / " + p.cpu());
+        System.out.println("CPU bf16:      " + RunEnvironment.cpuBf16());
         System.out.println("offline mode:  " + System.getProperty(RunEnvironment.OFFLINE_PROPERTY));
         return 0;
     }

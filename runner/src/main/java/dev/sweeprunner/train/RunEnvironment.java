@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Versions, machine and code identity for provenance and {@code runner info}. */
@@ -89,6 +90,26 @@ public final class RunEnvironment {
                     .filter(line -> line.startsWith("model name"))
                     .map(line -> line.substring(line.indexOf(':') + 1).trim())
                     .findFirst().orElse(UNKNOWN);
+        } catch (IOException e) {
+            return UNKNOWN;
+        }
+    }
+
+    /**
+     * How this CPU runs {@code precision: bf16}: the instructions that make bfloat16 fast, if it
+     * has them (a CPU without them emulates bfloat16 and gains nothing).
+     */
+    public static String cpuBf16() {
+        try {
+            Set<String> flags = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith("flags")).findFirst()
+                    .map(line -> Set.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+")))
+                    .orElse(Set.of());
+            if (flags.contains("amx_bf16")) {
+                return "native (AMX)";
+            }
+            return flags.contains("avx512_bf16") ? "native (AVX512-BF16)" : "emulated (no AVX512-BF16 or AMX): bf16 is "
+                    + "not faster here";
         } catch (IOException e) {
             return UNKNOWN;
         }
