@@ -93,8 +93,9 @@ public enum TrialField {
      */
     SCHEDULER("scheduler", ValueParser.choice(Scheduler.class), null, always()),
     /**
-     * fp32 everywhere by default: the reference studies' format, and what every committed result
-     * used. bf16 is mixed precision with fp32 weights (see {@link Precision}).
+     * fp32 everywhere by default: the reference studies' format, and that of every committed
+     * result but the bf16 check of table1. bf16 is mixed precision with fp32 weights (see
+     * {@link Precision}).
      */
     PRECISION("precision", ValueParser.choice(Precision.class), Precision.FP32, always());
 
