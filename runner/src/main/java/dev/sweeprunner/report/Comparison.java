@@ -139,7 +139,7 @@ public final class Comparison {
         for (Group g : groups) {
             Map<String, Object> settings = new TreeMap<>(g.config());
             settings.keySet().removeAll(ignored);
-            Group before = byMatch.put(settings.toString(), g);
+            Group before = byMatch.put(Group.hash(settings), g);
             if (before != null) {
                 throw new UserError("compare --ignore " + String.join(",", ignored) + ": " + name + " has configurations "
                         + "that differ only in ignored settings (" + before.id() + ", " + g.id() + ")");

@@ -71,8 +71,11 @@ public record Group(String id, Map<String, Object> config, List<TrialSummary> me
         return groups;
     }
 
-    /** Named like trials: the short hash of the canonical (key-sorted) JSON of the shared config. */
-    private static String hash(Map<String, Object> config) {
+    /**
+     * Named like trials: the short hash of the canonical (key-sorted, nested maps too) JSON of the
+     * shared config; also what {@link Comparison} matches configurations of two directories by.
+     */
+    static String hash(Map<String, Object> config) {
         try {
             return ConfigHash.shortId(CANONICAL.writeValueAsString(config));
         } catch (JsonProcessingException e) {

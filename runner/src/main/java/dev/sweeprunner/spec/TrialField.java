@@ -2,6 +2,7 @@ package dev.sweeprunner.spec;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -175,7 +176,7 @@ public enum TrialField {
      * a field left out at its default (see {@link #recordedAtDefault}) that applies to every trial,
      * that default, so that {@code --only precision=fp32} finds the trials that never wrote it.
      */
-    public static Optional<Object> valueIn(java.util.Map<String, Object> config, String key) {
+    public static Optional<Object> valueIn(Map<String, Object> config, String key) {
         Object value = config.get(key);
         if (value != null) {
             return Optional.of(value);

@@ -2,6 +2,7 @@ package dev.sweeprunner.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,7 +94,7 @@ class MixedPrecisionTest {
 
     @Test
     void anFp32TrialLeavesPrecisionOutOfItsConfig() {
-        assertTrue(!trial("fp32", "hidden: [8]\n").config().toMap().containsKey("precision"));
+        assertFalse(trial("fp32", "hidden: [8]\n").config().toMap().containsKey("precision"));
         assertEquals("bf16", trial("bf16", "hidden: [8]\n").config().toMap().get("precision"));
     }
 
